@@ -1,0 +1,6 @@
+/**
+ * @example/custom-backend: A float64 backend written outside packages/, from the add-a-backend checklist.
+ *
+ * @packageDocumentation
+ */
+export {};

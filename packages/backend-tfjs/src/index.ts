@@ -1,0 +1,6 @@
+/**
+ * @recur/backend-tfjs: Run recur on any TensorFlow.js backend.
+ *
+ * @packageDocumentation
+ */
+export {};

@@ -1,0 +1,6 @@
+/**
+ * @recur/backend-wasm: recur's own WASM-SIMD kernels (AssemblyScript).
+ *
+ * @packageDocumentation
+ */
+export {};

@@ -1,0 +1,75 @@
+/**
+ * @recur/backend: the Backend contract every recur compute backend implements, its capability
+ * manifest, typed errors, argument checks, and the runtime registry.
+ *
+ * @packageDocumentation
+ */
+export { SPECIFICATION_VERSION, optimizerStateCount } from './spec.js';
+export type {
+  ActivationBackwardParams,
+  ActivationKind,
+  ActivationParams,
+  Backend,
+  CellBackwardParams,
+  CellForwardParams,
+  CellShape,
+  CellWeights,
+  CopyParams,
+  FloatArray,
+  GatherParams,
+  GemmParams,
+  LossKind,
+  LossParams,
+  MemoryInfo,
+  OptimizerKind,
+  OptimizerStepParams,
+  ScatterAddParams,
+  SoftmaxParams,
+  Tensor,
+} from './spec.js';
+export { CELL_KINDS, GATE_COUNT, GATE_ORDER, hasCellState, isCellKind, type CellKind } from './cells.js';
+export {
+  normalizeCapabilities,
+  toleranceFor,
+  type Capabilities,
+  type CapabilityDeclaration,
+  type Precision,
+  type Tolerance,
+} from './capabilities.js';
+export {
+  BackendMismatchError,
+  BackendUnavailableError,
+  CapabilityError,
+  DeviceLostError,
+  DisposedTensorError,
+  InvalidArgumentError,
+  NonFiniteError,
+  OutOfMemoryError,
+  RecurError,
+  ShapeError,
+  SpecificationVersionError,
+} from './errors.js';
+export {
+  checkCellBackward,
+  checkCellForward,
+  checkDim,
+  checkExact,
+  checkGemm,
+  checkTensor,
+  isActiveStep,
+  shapeSize,
+  type ResolvedCellShape,
+} from './validate.js';
+export {
+  currentBackend,
+  getBackend,
+  listBackends,
+  registerBackend,
+  resetRegistry,
+  selectBackend,
+  unregisterBackend,
+  useBackend,
+  type Availability,
+  type BackendInfo,
+  type BackendRegistration,
+} from './registry.js';

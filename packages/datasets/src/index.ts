@@ -1,0 +1,6 @@
+/**
+ * @recur/datasets: Real datasets for recur, loaded lazily from npm packages.
+ *
+ * @packageDocumentation
+ */
+export {};
