@@ -7,4 +7,7 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: 'node20',
+  // The loaders locate data files with createRequire(import.meta.url); shims give the CJS
+  // build an import.meta.url.
+  shims: true,
 });

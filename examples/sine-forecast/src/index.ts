@@ -3,4 +3,4 @@
  *
  * @packageDocumentation
  */
-export {};
+export { noisySine, runSineForecast, type SineForecastOptions, type SineForecastResult } from './forecast.js';

@@ -1,6 +1,8 @@
 /**
- * @recur/backend-cpu: The reference CPU backend: plain TypeScript on Float32Array (and a float64 oracle mode).
+ * @recur/backend-cpu: the reference CPU backend, plain TypeScript on Float32Array, with a
+ * float64 mode that serves as the conformance suite's oracle.
  *
  * @packageDocumentation
  */
-export {};
+export { BackendDestroyedError, createCpuBackend, type CpuBackendOptions } from './backend.js';
+export { registerCpuBackend } from './register.js';

@@ -1,6 +1,18 @@
 /**
- * @recur/backend-tfjs: Run recur on any TensorFlow.js backend.
+ * @recur/backend-tfjs: run recur on any TensorFlow.js engine (cpu, wasm, webgpu, webgl, and
+ * `tensorflow`, i.e. tfjs-node / tfjs-node-gpu). TensorFlow.js and its engines are optional peer
+ * dependencies, loaded at run time; nothing registers itself on import.
  *
  * @packageDocumentation
  */
-export {};
+export {
+  createTfjsBackend,
+  TfjsBackendDestroyedError,
+  type TfjsBackend,
+  type TfjsBackendOptions,
+} from './create-tfjs-backend.js';
+export { registerTfjsBackends, probeTfjsEngine, type RegisterTfjsOptions } from './register.js';
+export { TfjsUnavailableError } from './load-tfjs.js';
+export { ENGINE_PACKAGES, TFJS_CORE_PACKAGE, TFJS_ENGINES, isTfjsEngine, type TfjsEngine } from './engines.js';
+export { enginePrecision, tfjsCapabilities } from './capabilities.js';
+export type { Tfjs } from './tf-types.js';

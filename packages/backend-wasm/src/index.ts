@@ -1,6 +1,10 @@
 /**
- * @recur/backend-wasm: recur's own WASM-SIMD kernels (AssemblyScript).
+ * @recur/backend-wasm: recur's own WASM-SIMD kernels (AssemblyScript), implementing the Backend
+ * contract with a packed SIMD GEMM, whole-sequence fused RNN/LSTM/GRU kernels, and fused
+ * losses and optimizer updates, all inside one linear memory.
  *
  * @packageDocumentation
  */
-export {};
+export { createWasmBackend, type WasmBackendOptions } from './wasm-backend.js';
+export { registerWasmBackend, probeWasmBackend, WASM_BACKEND_PRIORITY } from './register.js';
+export type { WasmSource } from './load-wasm.js';

@@ -1,6 +1,34 @@
 /**
- * @recur/conformance: The conformance suite every recur backend runs, with PyTorch golden fixtures.
+ * @recur/conformance: the conformance suite every recur backend runs with one call, plus the
+ * PyTorch golden fixtures and the small helpers the suite is built from.
  *
  * @packageDocumentation
  */
-export {};
+export { describeBackendConformance } from './describe-backend-conformance.js';
+export { missingNeeds, type BackendConformanceOptions, type Need } from './harness.js';
+export { assertClose, compareArrays, ConformanceMismatchError, ConformanceStats, type CompareResult } from './assert-close.js';
+export {
+  loadFixture,
+  loadKernelFixtures,
+  type CellFixture,
+  type CellFixtureFile,
+  type KernelFixtureFile,
+  type LossFixture,
+  type OptimizerFixture,
+  type SoftmaxFixture,
+} from './fixtures.js';
+export { createRng, randomArray, randomRange, type Rng } from './random.js';
+export { TensorScope, withScope } from './tensor-scope.js';
+export {
+  GRADIENT_NAMES,
+  randomCellCase,
+  randomUpstream,
+  runCell,
+  upstreamLoss,
+  type CellCase,
+  type CellForwardResult,
+  type CellGradients,
+  type CellRun,
+  type CellUpstream,
+} from './cell-runner.js';
+export { FINITE_DIFFERENCE_RESOLUTION } from './suites/finite-differences.js';

@@ -1,6 +1,46 @@
 /**
- * @recur/data: Windowing, scaling, chronological splits, CSV readers and tokenizers for sequence data.
+ * @recur/data: windowing, scaling, chronological splits, CSV readers and tokenizers for
+ * sequence data. Works on plain typed arrays; no dependency on the backends or core.
  *
  * @packageDocumentation
  */
-export {};
+export {
+  RecurDataError,
+  NonFiniteValueError,
+  NotNumericError,
+  MissingValueError,
+  TimestampOrderError,
+  InvalidTimestampError,
+  WindowTooLongError,
+  EmptyDataError,
+  RaggedRowError,
+  UnknownColumnError,
+  InvalidOptionError,
+  LeakageError,
+  UnknownTokenError,
+  NotFittedError,
+  CsvParseError,
+  type DataErrorCode,
+  type DataErrorLocation,
+} from './errors';
+export { editDistance, nearestName } from './edit-distance';
+export { Series, createSeries, type SeriesInit, type SeriesRole } from './series';
+export { chronologicalSplit, walkForwardFolds, type SplitSpec, type SplitOptions, type SplitResult, type WalkForwardOptions, type Fold } from './split';
+export { window, Windows, type WindowOptions, type WindowRanges } from './window';
+export { batches, toTimeMajor, toBatchMajor, type BatchOptions, type BatchLayout, type WindowBatch } from './batches';
+export {
+  Scaler,
+  StandardScaler,
+  MinMaxScaler,
+  RobustScaler,
+  scalerFromJSON,
+  type ScalerKind,
+  type ScalerJSON,
+  type ScalerFitOptions,
+  type FittedOn,
+} from './scalers';
+export { readCsv, readCsvChunks, type CsvOptions, type CsvChunk, type CsvSource, type MissingPolicy, type TimestampSpec } from './csv';
+export { Vocabulary, type VocabularyBuildOptions, type VocabularyJSON } from './vocabulary';
+export { Tokenizer, CharTokenizer, WordTokenizer, tokenizerFromJSON, type TokenizerJSON } from './tokenizers';
+export { languageModelBatches, oneHot, type LmBatchOptions, type LmBatch, type LmBatches } from './lm-batches';
+export { mulberry32 } from './random';

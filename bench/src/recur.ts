@@ -1,0 +1,82 @@
+/**
+ * recur's own rows: every recur backend that can be created here, driven through @recur/core's
+ * public API exactly as a user would (createModel → trainStep / predict / step).
+ */
+import type { Backend } from '@recur/backend';
+import { Optimizer, createModel, trainStep, type Model } from '@recur/core';
+import { measure, type RunPlan } from './measure.js';
+import type { Contender, Unavailable } from './peers/types.js';
+import { randomData, type Workload } from './workloads.js';
+
+interface BackendSource {
+  readonly name: string;
+  readonly create: () => Promise<Backend>;
+  readonly note?: string;
+}
+
+/** Backends are imported lazily, so a backend that is not built or cannot run is reported, not fatal. */
+const SOURCES: readonly BackendSource[] = [
+  { name: 'cpu', create: async () => (await import('@recur/backend-cpu')).createCpuBackend() },
+  { name: 'wasm', create: async () => (await import('@recur/backend-wasm')).createWasmBackend() },
+  { name: 'tfjs-wasm', create: async () => (await import('@recur/backend-tfjs')).createTfjsBackend({ engine: 'wasm' }) },
+  { name: 'tfjs-cpu', create: async () => (await import('@recur/backend-tfjs')).createTfjsBackend({ engine: 'cpu' }) },
+];
+
+function modelFor(w: Workload, backend: Backend): Model {
+  return createModel(
+    {
+      kind: w.kind === 'train' ? 'seq2one' : 'seq2seq',
+      cell: w.cell,
+      inputSize: w.I,
+      hiddenSize: w.H,
+      numLayers: 1,
+      bidirectional: false,
+      dropout: 0,
+      bias: true,
+      outputSize: w.kind === 'train' ? w.O : null,
+      headActivation: 'identity',
+    },
+    { backend, seed: 1 },
+  );
+}
+
+function contender(name: string, backend: Backend): Contender {
+  return {
+    name: `recur/${name}`,
+    family: 'recur',
+    supports: () => true,
+    async run(w: Workload, plan: RunPlan) {
+      const model = modelFor(w, backend);
+      const ownBytes = () => backend.memory().liveBytes;
+      try {
+        if (w.kind === 'infer-stream') {
+          const x = randomData(w.B * w.I, 1);
+          return await measure(() => model.step(x, w.B), plan, { ownBytes });
+        }
+        const batch = { inputs: randomData(w.T * w.B * w.I, 1), T: w.T, B: w.B, targets: randomData(w.B * w.O, 2) };
+        if (w.kind === 'infer-seq') return await measure(() => model.predict(batch), plan, { ownBytes });
+        const optimizer = new Optimizer(model, { kind: 'adam', lr: 1e-3 });
+        return await measure(() => trainStep(model, optimizer, batch, { loss: 'mse' }), plan, { ownBytes });
+      } finally {
+        model.dispose();
+      }
+    },
+    close: () => backend.destroy(),
+  };
+}
+
+/** Create every recur backend that can run here. */
+export async function recurContenders(): Promise<{ contenders: Contender[]; unavailable: Unavailable[]; notes: string[] }> {
+  const contenders: Contender[] = [];
+  const unavailable: Unavailable[] = [];
+  const notes: string[] = [];
+  for (const source of SOURCES) {
+    try {
+      contenders.push(contender(source.name, await source.create()));
+      if (source.note) notes.push(source.note);
+    } catch (e) {
+      unavailable.push({ name: `recur/${source.name}`, reason: e instanceof Error ? e.message.split('\n')[0]! : String(e) });
+    }
+  }
+  return { contenders, unavailable, notes };
+}

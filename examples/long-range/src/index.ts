@@ -1,0 +1,7 @@
+/**
+ * @example/long-range: a tanh RNN, an LSTM and a GRU on the adding problem and long-gap recall,
+ * error against the gap beside chance.
+ *
+ * @packageDocumentation
+ */
+export { formatTable, runLongRange, type LongRangeOptions, type LongRangeRow } from './experiment.js';

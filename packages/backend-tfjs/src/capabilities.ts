@@ -1,0 +1,35 @@
+/** What a tfjs engine can do, declared honestly per engine. */
+import { normalizeCapabilities, type Capabilities, type Precision } from '@recur/backend';
+import type { TfjsEngine } from './engines.js';
+import type { Tfjs } from './tf-types.js';
+
+/**
+ * The precision the active engine computes in. Every engine stores float32, except WebGL on
+ * devices that cannot render to float32 textures (`WEBGL_RENDER_FLOAT32_CAPABLE` false), where
+ * tfjs falls back to 16-bit textures.
+ */
+export function enginePrecision(tf: Tfjs, engine: TfjsEngine): Precision {
+  if (engine !== 'webgl') return 'float32';
+  try {
+    return tf.env().getBool('WEBGL_RENDER_FLOAT32_CAPABLE') ? 'float32' : 'float16';
+  } catch {
+    // The flag is registered by tfjs-backend-webgl; without it, assume the weaker precision.
+    return 'float16';
+  }
+}
+
+/**
+ * The manifest of a tfjs backend: training is supported (explicit BPTT, losses, optimizers),
+ * variable-length batches are, but the loop over time runs in JavaScript (`fusedSequence` false).
+ * GPU engines (webgl, webgpu, and tfjs-node-gpu) queue work asynchronously.
+ */
+export function tfjsCapabilities(tf: Tfjs, engine: TfjsEngine): Capabilities {
+  return normalizeCapabilities({
+    precision: enginePrecision(tf, engine),
+    float64: false,
+    training: true,
+    fusedSequence: false,
+    variableLength: true,
+    async: engine === 'webgl' || engine === 'webgpu',
+  });
+}

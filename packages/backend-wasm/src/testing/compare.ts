@@ -1,0 +1,41 @@
+/** Test support: seeded random data and tolerance comparison (float32 vs a float64 reference). */
+import { expect } from 'vitest';
+
+/** Deterministic uniform numbers in [lo, hi) (mulberry32). */
+export function rng(seed: number): (lo?: number, hi?: number) => number {
+  let s = seed >>> 0;
+  return (lo = -1, hi = 1) => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    const u = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return lo + (hi - lo) * u;
+  };
+}
+
+/** n random numbers in [lo, hi). */
+export function randArray(r: (lo?: number, hi?: number) => number, n: number, lo = -1, hi = 1): Float64Array {
+  const a = new Float64Array(n);
+  for (let i = 0; i < n; i++) a[i] = r(lo, hi);
+  return a;
+}
+
+/** |a − b| ≤ atol + rtol·|b| element-wise; the failure names the worst element. */
+export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string, rtol = 2e-4, atol = 2e-5): void {
+  expect(actual.length, `${what}: length`).toBe(expected.length);
+  let worst = -1;
+  let worstExcess = 0;
+  for (let i = 0; i < expected.length; i++) {
+    const a = actual[i] as number;
+    const b = expected[i] as number;
+    const excess = Math.abs(a - b) - (atol + rtol * Math.abs(b));
+    if (!(excess <= 0) && (worst < 0 || excess > worstExcess || Number.isNaN(excess))) {
+      worst = i;
+      worstExcess = excess;
+    }
+  }
+  if (worst >= 0) {
+    expect.fail(`${what}: element ${worst} is ${actual[worst]}, expected ${expected[worst]} (rtol ${rtol}, atol ${atol})`);
+  }
+}

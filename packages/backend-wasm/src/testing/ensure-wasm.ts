@@ -1,0 +1,24 @@
+/**
+ * Test support: the tests load `dist/recur.wasm`, the output of `node scripts/build-wasm.mjs`
+ * (part of `pnpm build`). When it is missing or older than any source in `assembly/`, it is
+ * rebuilt here (about 10 s), so `pnpm vitest run packages/backend-wasm` works on a fresh checkout.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const pkgRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Path of the built kernels. */
+export const WASM_PATH = join(pkgRoot, 'dist', 'recur.wasm');
+
+/** Build `dist/recur.wasm` if it is missing or stale; returns its path. */
+export function ensureWasmBuilt(): string {
+  const asmDir = join(pkgRoot, 'assembly');
+  const newestSource = Math.max(...readdirSync(asmDir).map((f) => statSync(join(asmDir, f)).mtimeMs));
+  if (!existsSync(WASM_PATH) || statSync(WASM_PATH).mtimeMs < newestSource) {
+    execFileSync(process.execPath, [join(pkgRoot, 'scripts', 'build-wasm.mjs')], { stdio: 'inherit' });
+  }
+  return WASM_PATH;
+}

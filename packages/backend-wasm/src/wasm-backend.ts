@@ -1,0 +1,546 @@
+/**
+ * `createWasmBackend`: the Backend contract over recur's AssemblyScript SIMD kernels.
+ *
+ * JS does argument checks (the shared `check*` helpers, so errors match every backend), memory
+ * management (a {@link LinearAllocator} over the module's imported memory) and passes byte offsets
+ * to one kernel call per operation. A whole recurrent sequence is one call.
+ */
+import {
+  InvalidArgumentError,
+  SPECIFICATION_VERSION,
+  ShapeError,
+  checkCellBackward,
+  checkCellForward,
+  checkDim,
+  checkGemm,
+  checkTensor,
+  normalizeCapabilities,
+  optimizerStateCount,
+  shapeSize,
+  type ActivationBackwardParams,
+  type ActivationParams,
+  type Backend,
+  type CellBackwardParams,
+  type CellForwardParams,
+  type CopyParams,
+  type GatherParams,
+  type GemmParams,
+  type LossParams,
+  type MemoryInfo,
+  type OptimizerStepParams,
+  type ScatterAddParams,
+  type SoftmaxParams,
+  type Tensor,
+  RecurError,
+} from '@recur/backend';
+import { LinearAllocator } from './allocator.js';
+import { ACTIVATION_CODE, CELL_CODE, LOSS_CODE, type KernelExports } from './kernel-exports.js';
+import { instantiateKernels, type WasmSource } from './load-wasm.js';
+import { WasmTensor, type CacheInfo } from './wasm-tensor.js';
+
+/** Options of {@link createWasmBackend}. */
+export interface WasmBackendOptions {
+  /**
+   * The compiled kernels: bytes, a compiled `WebAssembly.Module`, or where to load them from (a
+   * `URL`, a URL string, or in Node a file path). Default: `recur.wasm` next to this module
+   * (`new URL('./recur.wasm', import.meta.url)`), which bundlers resolve and copy.
+   */
+  readonly wasm?: WasmSource;
+  /** Initial linear memory in MiB (default 16). */
+  readonly initialMemoryMB?: number;
+  /** Ceiling for linear memory in MiB (default 4096, the wasm32 limit). */
+  readonly maximumMemoryMB?: number;
+}
+
+const PAGE = 65536;
+const MAX_PAGES = 65536;
+let instanceCounter = 0;
+
+/** The backend instance was destroyed and can no longer be used. */
+class DestroyedBackendError extends RecurError {
+  constructor(name: string) {
+    super('E_DESTROYED', `Backend "${name}" was destroyed; create a new one (createWasmBackend()).`);
+  }
+}
+
+function pagesFromMB(mb: number, what: string): number {
+  if (!Number.isFinite(mb) || mb <= 0) throw new InvalidArgumentError(what, `must be a positive number of MiB, got ${String(mb)}.`);
+  return Math.min(MAX_PAGES, Math.ceil((mb * 2 ** 20) / PAGE));
+}
+
+function checkFiniteNumber(name: string, v: number): void {
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new InvalidArgumentError(name, `must be a finite number, got ${String(v)}.`);
+}
+
+/**
+ * Create a WASM-SIMD backend. Instantiation is async (it loads `recur.wasm`).
+ *
+ * @example
+ * ```ts
+ * const backend = await createWasmBackend();
+ * const t = backend.upload([1, 2, 3], [3]);
+ * ```
+ */
+export async function createWasmBackend(options: WasmBackendOptions = {}): Promise<Backend> {
+  const initialPages = pagesFromMB(options.initialMemoryMB ?? 16, 'initialMemoryMB');
+  const maximumPages = pagesFromMB(options.maximumMemoryMB ?? 4096, 'maximumMemoryMB');
+  if (maximumPages < initialPages) {
+    throw new InvalidArgumentError('maximumMemoryMB', `(${options.maximumMemoryMB}) must be at least initialMemoryMB (${options.initialMemoryMB ?? 16}).`);
+  }
+  const memory = new WebAssembly.Memory({ initial: initialPages, maximum: maximumPages });
+  const instance = await instantiateKernels(options.wasm, {
+    env: {
+      memory,
+      abort: () => {
+        throw new RecurError('E_WASM_ABORT', 'recur.wasm aborted (an internal kernel assertion failed).');
+      },
+    },
+  });
+  return new WasmBackend(memory, instance.exports as unknown as KernelExports, maximumPages * PAGE);
+}
+
+class WasmBackend implements Backend {
+  readonly specificationVersion = SPECIFICATION_VERSION;
+  readonly name = 'wasm';
+  readonly id: string;
+  readonly capabilities = normalizeCapabilities({
+    precision: 'float32',
+    training: true,
+    fusedSequence: true,
+    variableLength: true,
+  });
+
+  private readonly alloc_: LinearAllocator;
+  private f32: Float32Array;
+  private i32: Int32Array;
+  private readonly live = new Set<WasmTensor>();
+  private liveBytes = 0;
+  private scratchPtr = 0;
+  private scratchBytes = 0;
+  private lensPtr = 0;
+  private lensCap = 0;
+  private readonly caches = new WeakMap<Tensor, CacheInfo>();
+  private destroyed = false;
+
+  constructor(
+    private readonly mem: WebAssembly.Memory,
+    private readonly k: KernelExports,
+    maxBytes: number,
+  ) {
+    this.id = `wasm-${++instanceCounter}`;
+    this.alloc_ = new LinearAllocator(mem, k.heapBase(), maxBytes, 'wasm');
+    this.f32 = new Float32Array(mem.buffer);
+    this.i32 = new Int32Array(mem.buffer);
+  }
+
+  // ---- memory ------------------------------------------------------------------------------------
+
+  /** Views detach when memory grows: re-create them before touching memory from JS. */
+  private view(): Float32Array {
+    if (this.f32.buffer !== this.mem.buffer) {
+      this.f32 = new Float32Array(this.mem.buffer);
+      this.i32 = new Int32Array(this.mem.buffer);
+    }
+    return this.f32;
+  }
+
+  private alive(): void {
+    if (this.destroyed) throw new DestroyedBackendError(this.name);
+  }
+
+  /** Scratch of at least `bytes` (kept between calls, grown geometrically). */
+  private scratch(bytes: number): number {
+    if (bytes > this.scratchBytes) {
+      const want = Math.max(bytes, Math.ceil(this.scratchBytes * 1.5));
+      if (this.scratchPtr !== 0) this.alloc_.free(this.scratchPtr);
+      this.scratchPtr = 0;
+      this.scratchBytes = 0;
+      this.scratchPtr = this.alloc_.alloc(want);
+      this.scratchBytes = want;
+    }
+    return this.scratchPtr;
+  }
+
+  /** Copy per-sequence lengths into linear memory; 0 when absent. */
+  private lengths(lengths: Int32Array | null, B: number): number {
+    if (lengths === null) return 0;
+    if (B > this.lensCap) {
+      if (this.lensPtr !== 0) this.alloc_.free(this.lensPtr);
+      this.lensPtr = 0;
+      this.lensCap = 0;
+      this.lensPtr = this.alloc_.alloc(B * 4);
+      this.lensCap = B;
+    }
+    this.view();
+    this.i32.set(lengths.subarray(0, B), this.lensPtr >> 2);
+    return this.lensPtr;
+  }
+
+  private newTensor(shape: readonly number[]): WasmTensor {
+    this.alive();
+    const size = shapeSize(shape);
+    const ptr = this.alloc_.alloc(size * 4);
+    const t = new WasmTensor(this.id, [...shape], size, ptr);
+    this.live.add(t);
+    this.liveBytes += size * 4;
+    return t;
+  }
+
+  private ptr(t: Tensor, what: string, minSize?: number): number {
+    checkTensor(this, t, what, minSize);
+    return (t as WasmTensor).ptr;
+  }
+
+  private optPtr(t: Tensor | null | undefined, what: string, minSize?: number): number {
+    return t ? this.ptr(t, what, minSize) : 0;
+  }
+
+  alloc(shape: readonly number[]): Tensor {
+    const t = this.newTensor(shape);
+    this.view().fill(0, t.ptr >> 2, (t.ptr >> 2) + t.size);
+    return t;
+  }
+
+  upload(data: ArrayLike<number>, shape: readonly number[]): Tensor {
+    const size = shapeSize(shape);
+    if (data === null || data === undefined || typeof data.length !== 'number') throw new InvalidArgumentError('upload.data', 'expected an array of numbers.');
+    if (data.length !== size) throw new ShapeError('upload.data', `${size} elements for shape [${shape.join(', ')}]`, `${data.length} elements`);
+    const t = this.newTensor(shape);
+    this.view().set(data, t.ptr >> 2);
+    return t;
+  }
+
+  write(t: Tensor, data: ArrayLike<number>, offset = 0): void {
+    this.alive();
+    checkTensor(this, t, 'write.tensor');
+    if (!Number.isInteger(offset) || offset < 0) throw new InvalidArgumentError('write.offset', `must be a non-negative integer, got ${String(offset)}.`);
+    if (offset + data.length > t.size) {
+      throw new ShapeError('write.data', `at most ${t.size - offset} elements (tensor of ${t.size} from offset ${offset})`, `${data.length} elements`);
+    }
+    this.view().set(data, ((t as WasmTensor).ptr >> 2) + offset);
+  }
+
+  async read(t: Tensor): Promise<Float32Array> {
+    this.alive();
+    checkTensor(this, t, 'read.tensor');
+    const p = (t as WasmTensor).ptr >> 2;
+    return this.view().slice(p, p + t.size);
+  }
+
+  dispose(t: Tensor): void {
+    if (t === null || t === undefined || t.disposed) return;
+    checkTensor(this, t, 'dispose.tensor');
+    const wt = t as WasmTensor;
+    wt.disposed = true;
+    if (this.live.delete(wt)) {
+      this.liveBytes -= wt.size * 4;
+      this.alloc_.free(wt.ptr);
+    }
+  }
+
+  memory(): MemoryInfo {
+    return { liveTensors: this.live.size, liveBytes: this.liveBytes };
+  }
+
+  async sync(): Promise<void> {
+    this.alive();
+  }
+
+  destroy(): void {
+    if (this.destroyed) return;
+    for (const t of this.live) t.disposed = true;
+    this.live.clear();
+    this.liveBytes = 0;
+    this.destroyed = true;
+  }
+
+  // ---- linear algebra and data movement ----------------------------------------------------------
+
+  gemm(p: GemmParams): void {
+    this.alive();
+    const { alpha, beta } = checkGemm(this, p);
+    checkFiniteNumber('gemm.alpha', alpha);
+    checkFiniteNumber('gemm.beta', beta);
+    const { m, n, k } = p;
+    const work = this.scratch(this.k.gemmScratchBytes(m, n, k));
+    this.k.gemm(
+      m, n, k,
+      (p.a as WasmTensor).ptr, p.transA ? m : k, p.transA ? 1 : 0,
+      (p.b as WasmTensor).ptr, p.transB ? k : n, p.transB ? 1 : 0,
+      alpha, beta,
+      (p.c as WasmTensor).ptr, n, p.bias ? (p.bias as WasmTensor).ptr : 0, work,
+    );
+  }
+
+  copy(p: CopyParams): void {
+    this.alive();
+    const rows = p.rows ?? 1;
+    checkDim('copy.rows', rows);
+    checkDim('copy.cols', p.cols);
+    const srcOffset = p.srcOffset ?? 0;
+    const dstOffset = p.dstOffset ?? 0;
+    const srcStride = p.srcStride ?? p.cols;
+    const dstStride = p.dstStride ?? p.cols;
+    for (const [name, v] of [['copy.srcOffset', srcOffset], ['copy.dstOffset', dstOffset], ['copy.srcStride', srcStride], ['copy.dstStride', dstStride]] as const) {
+      if (!Number.isInteger(v) || v < 0) throw new InvalidArgumentError(name, `must be a non-negative integer, got ${String(v)}.`);
+    }
+    const src = this.ptr(p.src, 'copy.src', srcOffset + (rows - 1) * srcStride + p.cols);
+    const dst = this.ptr(p.dst, 'copy.dst', dstOffset + (rows - 1) * dstStride + p.cols);
+    this.k.copy2d(src + srcOffset * 4, dst + dstOffset * 4, rows, p.cols, srcStride, dstStride, p.accumulate ? 1 : 0);
+  }
+
+  fill(t: Tensor, value: number): void {
+    this.alive();
+    const ptr = this.ptr(t, 'fill.tensor');
+    if (typeof value !== 'number') throw new InvalidArgumentError('fill.value', `must be a number, got ${typeof value}.`);
+    this.k.fill(ptr, t.size, value);
+  }
+
+  axpy(y: Tensor, x: Tensor, alpha: number): void {
+    this.alive();
+    const yp = this.ptr(y, 'axpy.y');
+    const xp = this.ptr(x, 'axpy.x', y.size);
+    checkFiniteNumber('axpy.alpha', alpha);
+    this.k.axpy(yp, xp, y.size, alpha);
+  }
+
+  scale(x: Tensor, alpha: number): void {
+    this.alive();
+    const xp = this.ptr(x, 'scale.x');
+    checkFiniteNumber('scale.alpha', alpha);
+    this.k.scale(xp, x.size, alpha);
+  }
+
+  mul(out: Tensor, a: Tensor, b: Tensor): void {
+    this.alive();
+    const op = this.ptr(out, 'mul.out');
+    this.k.mul(op, this.ptr(a, 'mul.a', out.size), this.ptr(b, 'mul.b', out.size), out.size);
+  }
+
+  clipByValue(x: Tensor, limit: number): void {
+    this.alive();
+    const xp = this.ptr(x, 'clipByValue.x');
+    if (typeof limit !== 'number' || !(limit >= 0)) throw new InvalidArgumentError('clipByValue.limit', `must be a non-negative number, got ${String(limit)}.`);
+    this.k.clip(xp, x.size, limit);
+  }
+
+  sumSquares(x: Tensor, out: Tensor): void {
+    this.alive();
+    const xp = this.ptr(x, 'sumSquares.x');
+    const op = this.ptr(out, 'sumSquares.out', 1);
+    const s = this.k.sumSquares(xp, x.size);
+    this.view()[op >> 2] = s;
+  }
+
+  sumRows(x: Tensor, rows: number, cols: number, out: Tensor, accumulate = false): void {
+    this.alive();
+    checkDim('sumRows.rows', rows);
+    checkDim('sumRows.cols', cols);
+    const xp = this.ptr(x, 'sumRows.x', rows * cols);
+    const op = this.ptr(out, 'sumRows.out', cols);
+    const acc = this.scratch(cols * 8);
+    this.k.sumRows(xp, rows, cols, op, accumulate ? 1 : 0, acc);
+  }
+
+  // ---- pointwise ---------------------------------------------------------------------------------
+
+  private activationCode(op: string, what: string): number {
+    const code = (ACTIVATION_CODE as Record<string, number>)[op];
+    if (code === undefined) throw new InvalidArgumentError(what, `unknown activation "${String(op)}"; use identity, tanh, sigmoid or relu.`);
+    return code;
+  }
+
+  activation(p: ActivationParams): void {
+    this.alive();
+    const code = this.activationCode(p.op, 'activation.op');
+    const xp = this.ptr(p.x, 'activation.x');
+    const op = this.ptr(p.out, 'activation.out', p.x.size);
+    this.k.activation(code, xp, op, p.x.size);
+  }
+
+  activationBackward(p: ActivationBackwardParams): void {
+    this.alive();
+    const code = this.activationCode(p.op, 'activationBackward.op');
+    const n = p.y.size;
+    const yp = this.ptr(p.y, 'activationBackward.y');
+    this.k.activationBackward(code, yp, this.ptr(p.dy, 'activationBackward.dy', n), this.ptr(p.dx, 'activationBackward.dx', n), n);
+  }
+
+  softmax(p: SoftmaxParams): void {
+    this.alive();
+    checkDim('softmax.rows', p.rows);
+    checkDim('softmax.cols', p.cols);
+    const temperature = p.temperature ?? 1;
+    if (typeof temperature !== 'number' || !(temperature > 0) || !Number.isFinite(temperature)) {
+      throw new InvalidArgumentError('softmax.temperature', `must be a positive finite number, got ${String(temperature)}.`);
+    }
+    const n = p.rows * p.cols;
+    this.k.softmax(this.ptr(p.x, 'softmax.x', n), this.ptr(p.out, 'softmax.out', n), p.rows, p.cols, 1 / temperature);
+  }
+
+  // ---- recurrent cells ---------------------------------------------------------------------------
+
+  cellForward(p: CellForwardParams): Tensor | null {
+    this.alive();
+    const r = checkCellForward(this, p);
+    const { T, B, I, H } = p;
+    const kind = CELL_CODE[p.cell];
+    const training = p.training === true;
+    let cache: WasmTensor | null = null;
+    if (training) {
+      cache = this.newTensor([this.k.cacheFloats(kind, T, B, H)]);
+      this.caches.set(cache, { cell: p.cell, T, B, I, H });
+    }
+    const lens = this.lengths(r.lengths, B);
+    const scratch = this.scratch(this.k.forwardScratchBytes(kind, T, B, I, H, training ? 1 : 0));
+    const lstm = kind === 2;
+    this.k.cellForward(
+      kind, T, B, I, H, r.reverse ? 1 : 0, lens,
+      (p.x as WasmTensor).ptr, (p.wIh as WasmTensor).ptr, (p.wHh as WasmTensor).ptr,
+      p.bIh ? (p.bIh as WasmTensor).ptr : 0, p.bHh ? (p.bHh as WasmTensor).ptr : 0,
+      p.h0 ? (p.h0 as WasmTensor).ptr : 0, lstm && p.c0 ? (p.c0 as WasmTensor).ptr : 0,
+      (p.y as WasmTensor).ptr, r.yStride, r.yOffset,
+      (p.hN as WasmTensor).ptr, lstm && p.cN ? (p.cN as WasmTensor).ptr : 0,
+      cache ? cache.ptr : 0, scratch,
+    );
+    return cache;
+  }
+
+  cellBackward(p: CellBackwardParams): void {
+    this.alive();
+    const r = checkCellBackward(this, p);
+    const { T, B, I, H } = p;
+    const info = this.caches.get(p.cache);
+    if (!info) {
+      throw new InvalidArgumentError('cache', 'is not a cache returned by this backend\'s cellForward with training: true.');
+    }
+    if (info.cell !== p.cell || info.T !== T || info.B !== B || info.I !== I || info.H !== H) {
+      throw new InvalidArgumentError(
+        'cache',
+        `was made by cellForward for ${info.cell} T=${info.T} B=${info.B} I=${info.I} H=${info.H}, but backward was called for ${p.cell} T=${T} B=${B} I=${I} H=${H}.`,
+      );
+    }
+    const kind = CELL_CODE[p.cell];
+    const lstm = kind === 2;
+    const lens = this.lengths(r.lengths, B);
+    const scratch = this.scratch(this.k.backwardScratchBytes(kind, T, B, I, H));
+    this.k.cellBackward(
+      kind, T, B, I, H, r.reverse ? 1 : 0, lens,
+      (p.x as WasmTensor).ptr, (p.wIh as WasmTensor).ptr, (p.wHh as WasmTensor).ptr, (p.cache as WasmTensor).ptr,
+      p.dy ? (p.dy as WasmTensor).ptr : 0, r.yStride, r.yOffset,
+      p.dhN ? (p.dhN as WasmTensor).ptr : 0, lstm && p.dcN ? (p.dcN as WasmTensor).ptr : 0,
+      p.dx ? (p.dx as WasmTensor).ptr : 0, (p.dWih as WasmTensor).ptr, (p.dWhh as WasmTensor).ptr,
+      p.dbIh ? (p.dbIh as WasmTensor).ptr : 0, p.dbHh ? (p.dbHh as WasmTensor).ptr : 0,
+      p.dh0 ? (p.dh0 as WasmTensor).ptr : 0, lstm && p.dc0 ? (p.dc0 as WasmTensor).ptr : 0, scratch,
+    );
+  }
+
+  // ---- training ----------------------------------------------------------------------------------
+
+  loss(p: LossParams): void {
+    this.alive();
+    const kind = (LOSS_CODE as Record<string, number>)[p.kind];
+    if (kind === undefined) throw new InvalidArgumentError('loss.kind', `unknown loss "${String(p.kind)}"; use mse, mae, huber or cross-entropy.`);
+    checkDim('loss.n', p.n);
+    checkDim('loss.c', p.c);
+    const { n, c } = p;
+    const ce = p.kind === 'cross-entropy';
+    const pred = this.ptr(p.pred, 'loss.pred', n * c);
+    const target = this.ptr(p.target, 'loss.target', ce ? n : n * c);
+    const weights = this.optPtr(p.weights, 'loss.weights', n);
+    const lossPtr = this.ptr(p.loss, 'loss.loss', 1);
+    const grad = this.optPtr(p.grad, 'loss.grad', n * c);
+    const delta = p.delta ?? 1;
+    if (p.kind === 'huber' && !(delta > 0 && Number.isFinite(delta))) throw new InvalidArgumentError('loss.delta', `must be a positive finite number, got ${String(delta)}.`);
+    const f = this.view();
+    if (ce) {
+      const base = target >> 2;
+      for (let r = 0; r < n; r++) {
+        const cls = f[base + r] as number;
+        if (!Number.isInteger(cls) || cls < 0 || cls >= c) {
+          throw new InvalidArgumentError('loss.target', `row ${r} holds class ${cls}, outside [0, ${c}); cross-entropy targets are class indices.`);
+        }
+      }
+    }
+    const value = this.k.loss(kind, pred, target, n, c, delta, weights, grad);
+    this.view()[lossPtr >> 2] = value;
+  }
+
+  optimizerStep(p: OptimizerStepParams): void {
+    this.alive();
+    const n = p.param.size;
+    const param = this.ptr(p.param, 'optimizer.param');
+    const grad = this.ptr(p.grad, 'optimizer.grad', n);
+    checkFiniteNumber('optimizer.lr', p.lr);
+    if (!Number.isInteger(p.step) || p.step < 1) throw new InvalidArgumentError('optimizer.step', `must be a 1-based integer step count, got ${String(p.step)}.`);
+    const momentum = p.momentum ?? 0;
+    const need = optimizerStateCount(p.kind, { momentum });
+    if (!Array.isArray(p.state) || p.state.length !== need) {
+      throw new InvalidArgumentError('optimizer.state', `${p.kind} needs ${need} state tensors${p.kind === 'sgd' || p.kind === 'rmsprop' ? ` with momentum ${momentum}` : ''}, got ${Array.isArray(p.state) ? p.state.length : 'none'}.`);
+    }
+    const state = p.state.map((s, i) => this.ptr(s, `optimizer.state[${i}]`, n));
+    const eps = p.eps ?? 1e-8;
+    switch (p.kind) {
+      case 'sgd': {
+        const wd = p.weightDecay ?? 0;
+        this.k.sgd(param, grad, state[0] ?? 0, n, p.lr, wd, momentum, p.dampening ?? 0, p.nesterov ? 1 : 0, p.step === 1 ? 1 : 0);
+        return;
+      }
+      case 'adam':
+      case 'adamw': {
+        const beta1 = p.beta1 ?? 0.9;
+        const beta2 = p.beta2 ?? 0.999;
+        const wd = p.weightDecay ?? (p.kind === 'adamw' ? 0.01 : 0);
+        const bc1 = 1 - beta1 ** p.step;
+        const bc2 = 1 - beta2 ** p.step;
+        this.k.adam(param, grad, state[0] as number, state[1] as number, n, p.lr, beta1, beta2, eps, wd, p.kind === 'adamw' ? 1 : 0, p.lr / bc1, 1 / Math.sqrt(bc2));
+        return;
+      }
+      case 'rmsprop': {
+        const wd = p.weightDecay ?? 0;
+        this.k.rmsprop(param, grad, state[0] as number, state[1] ?? 0, n, p.lr, p.alpha ?? 0.99, eps, wd, momentum);
+        return;
+      }
+      default:
+        throw new InvalidArgumentError('optimizer.kind', `unknown optimizer "${String(p.kind)}"; use sgd, adam, adamw or rmsprop.`);
+    }
+  }
+
+  private checkIndices(indices: Int32Array, dim: number, table: Tensor, what: string): number {
+    checkDim(`${what}.dim`, dim);
+    if (!(indices instanceof Int32Array)) throw new InvalidArgumentError(`${what}.indices`, 'must be an Int32Array.');
+    if (table.size % dim !== 0) throw new ShapeError(`${what}.table`, `a multiple of dim=${dim} elements`, `${table.size} elements`);
+    const rows = table.size / dim;
+    for (let r = 0; r < indices.length; r++) {
+      const ix = indices[r] as number;
+      if (ix < 0 || ix >= rows) throw new InvalidArgumentError(`${what}.indices`, `indices[${r}] = ${ix} is outside [0, ${rows}).`);
+    }
+    return rows;
+  }
+
+  gather(p: GatherParams): void {
+    this.alive();
+    const table = this.ptr(p.table, 'gather.table');
+    this.checkIndices(p.indices, p.dim, p.table, 'gather');
+    const N = p.indices.length;
+    const out = this.ptr(p.out, 'gather.out', N * p.dim);
+    const f = this.view();
+    const t0 = table >> 2;
+    const o0 = out >> 2;
+    for (let r = 0; r < N; r++) {
+      const s = t0 + (p.indices[r] as number) * p.dim;
+      f.copyWithin(o0 + r * p.dim, s, s + p.dim);
+    }
+  }
+
+  scatterAdd(p: ScatterAddParams): void {
+    this.alive();
+    const dTable = this.ptr(p.dTable, 'scatterAdd.dTable');
+    this.checkIndices(p.indices, p.dim, p.dTable, 'scatterAdd');
+    const N = p.indices.length;
+    const grad = this.ptr(p.grad, 'scatterAdd.grad', N * p.dim);
+    for (let r = 0; r < N; r++) {
+      this.k.axpy(dTable + (p.indices[r] as number) * p.dim * 4, grad + r * p.dim * 4, p.dim, 1);
+    }
+  }
+}

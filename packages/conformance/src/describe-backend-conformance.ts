@@ -1,0 +1,66 @@
+/**
+ * `describeBackendConformance({ name, create })`: registers the whole conformance suite as vitest
+ * `describe`/`it` blocks for one backend.
+ */
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import { createCpuBackend } from '@recur/backend-cpu';
+import { Harness, type BackendConformanceOptions } from './harness.js';
+import { cellTests } from './suites/cells.js';
+import { edgeShapeTests } from './suites/edge-shapes.js';
+import { finiteDifferenceTests } from './suites/finite-differences.js';
+import { kernelTests } from './suites/kernels.js';
+import { largeInputTests } from './suites/large-inputs.js';
+import { memoryAndErrorTests } from './suites/memory-and-errors.js';
+import { pytorchTests } from './suites/pytorch.js';
+import { steppingTests } from './suites/stepping.js';
+
+/**
+ * Register the conformance suite for one backend. Call it at the top level of a `*.test.ts` file:
+ *
+ * ```ts
+ * import { describeBackendConformance } from '@recur/conformance';
+ * describeBackendConformance({ name: 'wasm', create: () => createWasmBackend() });
+ * ```
+ *
+ * It checks every kernel against the float64 CPU oracle and against PyTorch golden fixtures,
+ * stepping against whole sequences, gradients against finite differences, edge shapes, large
+ * inputs, leaks and typed errors. Tolerances come from `toleranceFor(capabilities.precision)`;
+ * tests are skipped only for a missing capability, with the reason in the test name and the skip
+ * note. An `afterAll` prints one summary line with the number of checks and the worst relative
+ * error against PyTorch.
+ */
+export function describeBackendConformance(options: BackendConformanceOptions): void {
+  const h = new Harness(options);
+  describe(`conformance[${options.name}]`, () => {
+    let baseline = 0;
+    beforeAll(async () => {
+      const backend = await options.create();
+      const oracle = createCpuBackend({ precision: 'float64' });
+      h.setup(backend, oracle);
+      baseline = backend.memory().liveTensors;
+    });
+    afterAll(() => {
+      console.log(h.stats.summary(options.name));
+      try {
+        h.backend.destroy();
+        h.oracle.destroy();
+      } finally {
+        h.teardown();
+      }
+    });
+
+    memoryAndErrorTests(h);
+    kernelTests(h);
+    cellTests(h);
+    pytorchTests(h);
+    steppingTests(h);
+    finiteDifferenceTests(h);
+    edgeShapeTests(h);
+    largeInputTests(h);
+
+    it('after the whole suite, no tensors are left alive', () => {
+      const live = h.backend.memory().liveTensors;
+      h.assert(live === baseline, `liveTensors is ${live}, was ${baseline} before the suite: something leaked`);
+    });
+  });
+}

@@ -1,0 +1,31 @@
+import { RecurError } from '@recur/backend';
+
+/**
+ * A saved model, a safetensors file or a foreign state dict is malformed, truncated, corrupted or
+ * does not describe a model recur can build. The message says which file (when there is one) and
+ * what exactly did not match, so the user knows whether to re-download, re-export or fix names.
+ */
+export class ModelFormatError extends RecurError {
+  /** The file (path or logical name such as `model.safetensors`) the problem was found in, if any. */
+  readonly file: string | undefined;
+  constructor(message: string, options?: { file?: string; cause?: unknown }) {
+    super('E_MODEL_FORMAT', options?.file !== undefined ? `${options.file}: ${message}` : message, {
+      cause: options?.cause,
+    });
+    this.file = options?.file;
+  }
+}
+
+/**
+ * Reading or writing a file failed at the operating-system level (missing directory, permissions,
+ * disk full). `path` is the file recur was working on; `cause` is the original Node error (with its
+ * `code`, e.g. `ENOENT`).
+ */
+export class PersistenceIOError extends RecurError {
+  /** The file or directory that could not be read or written. */
+  readonly path: string;
+  constructor(path: string, message: string, options?: { cause?: unknown }) {
+    super('E_IO', `${path}: ${message}`, options);
+    this.path = path;
+  }
+}

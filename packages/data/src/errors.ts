@@ -1,0 +1,223 @@
+/**
+ * Typed errors of @recur/data.
+ *
+ * @recur/data does not depend on @recur/backend (it stays light and works on plain typed
+ * arrays), so it defines its own base class. Every error carries a machine-readable `code`
+ * and, where the problem is located in the data, the `row` (0-based data row, header excluded)
+ * and `column` (name) where it was found.
+ */
+
+/** Machine-readable error codes of @recur/data. */
+export type DataErrorCode =
+  | 'NON_FINITE'
+  | 'NOT_NUMERIC'
+  | 'MISSING_VALUE'
+  | 'TIMESTAMP_NOT_INCREASING'
+  | 'TIMESTAMP_DUPLICATE'
+  | 'INVALID_TIMESTAMP'
+  | 'WINDOW_TOO_LONG'
+  | 'EMPTY'
+  | 'RAGGED_ROW'
+  | 'UNKNOWN_COLUMN'
+  | 'INVALID_ARGUMENT'
+  | 'LEAKAGE'
+  | 'UNKNOWN_TOKEN'
+  | 'NOT_FITTED'
+  | 'CSV_PARSE';
+
+/** Where in the data an error was found. */
+export interface DataErrorLocation {
+  /** 0-based data row (the CSV header is not counted). */
+  row?: number;
+  /** Column name. */
+  column?: string;
+  /** 1-based line in the source file, when reading text. */
+  line?: number;
+}
+
+/** Base class of every error thrown by @recur/data and @recur/datasets. */
+export class RecurDataError extends Error {
+  /** Machine-readable code. */
+  readonly code: DataErrorCode;
+  /** 0-based data row where the problem was found, if any. */
+  readonly row: number | undefined;
+  /** Column name where the problem was found, if any. */
+  readonly column: string | undefined;
+  /** 1-based line in the source file, if any. */
+  readonly line: number | undefined;
+
+  constructor(code: DataErrorCode, message: string, where: DataErrorLocation = {}, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+    this.row = where.row;
+    this.column = where.column;
+    this.line = where.line;
+  }
+}
+
+/** A value is NaN or ±Infinity. */
+export class NonFiniteValueError extends RecurDataError {
+  constructor(value: number, where: DataErrorLocation) {
+    super(
+      'NON_FINITE',
+      `Value ${String(value)} at ${describeLocation(where)} is not finite. ` +
+        'Clean the data first, or read the CSV with an explicit missing-value policy (missing: "ffill" | "interpolate").',
+      where,
+    );
+  }
+}
+
+/** A text cell could not be parsed as a number. */
+export class NotNumericError extends RecurDataError {
+  /** The offending text. */
+  readonly text: string;
+  constructor(text: string, where: DataErrorLocation) {
+    super(
+      'NOT_NUMERIC',
+      `Cannot parse ${JSON.stringify(text)} at ${describeLocation(where)} as a number. ` +
+        'Select only numeric columns with `columns`, or list this token in `missingValues` if it marks a missing value.',
+      where,
+    );
+    this.text = text;
+  }
+}
+
+/** A value is missing and the missing-value policy is 'error' (or it cannot be filled). */
+export class MissingValueError extends RecurDataError {
+  constructor(where: DataErrorLocation, detail = 'and the missing-value policy is "error"') {
+    super(
+      'MISSING_VALUE',
+      `Missing value at ${describeLocation(where)} ${detail}. ` +
+        'Choose a policy explicitly: missing: "ffill" (repeat the previous value) or "interpolate" (linear between neighbours).',
+      where,
+    );
+  }
+}
+
+/** Timestamps must be strictly increasing. */
+export class TimestampOrderError extends RecurDataError {
+  constructor(code: 'TIMESTAMP_NOT_INCREASING' | 'TIMESTAMP_DUPLICATE', previous: number, current: number, where: DataErrorLocation) {
+    const what =
+      code === 'TIMESTAMP_DUPLICATE'
+        ? `duplicates the previous row's timestamp (${formatTime(current)})`
+        : `(${formatTime(current)}) is earlier than the previous row's (${formatTime(previous)})`;
+    super(
+      code,
+      `Timestamp at ${describeLocation(where)} ${what}. Timestamps must be strictly increasing: sort the rows by time and aggregate duplicates before building a series.`,
+      where,
+    );
+  }
+}
+
+/** A timestamp text could not be parsed. */
+export class InvalidTimestampError extends RecurDataError {
+  constructor(text: string, where: DataErrorLocation) {
+    super(
+      'INVALID_TIMESTAMP',
+      `Cannot parse timestamp ${JSON.stringify(text)} at ${describeLocation(where)}. Pass a custom \`timestamp.parse\` function for this format.`,
+      where,
+    );
+  }
+}
+
+/** The window (lookback + gap + horizon) does not fit in the series. */
+export class WindowTooLongError extends RecurDataError {
+  constructor(needed: number, available: number, role: string) {
+    super(
+      'WINDOW_TOO_LONG',
+      `A window needs ${needed} rows (lookback + gap + target steps) but the ${role} series has only ${available}. ` +
+        'Use a shorter lookback or horizon, or give this part of the split more rows.',
+    );
+  }
+}
+
+/** A file or a series has no data rows. */
+export class EmptyDataError extends RecurDataError {
+  constructor(what: string) {
+    super('EMPTY', `${what} is empty: there are no data rows to read.`);
+  }
+}
+
+/** A CSV row has a different number of fields than the header. */
+export class RaggedRowError extends RecurDataError {
+  constructor(expected: number, actual: number, where: DataErrorLocation) {
+    super(
+      'RAGGED_ROW',
+      `Row at ${describeLocation(where)} has ${actual} fields but the header has ${expected}. Fix the row (a missing or extra delimiter?) before reading.`,
+      where,
+    );
+  }
+}
+
+/** A column name is not in the series or file. Suggests the nearest existing name. */
+export class UnknownColumnError extends RecurDataError {
+  /** The nearest existing column name by edit distance, if any is close. */
+  readonly suggestion: string | undefined;
+  /** The column names that exist. */
+  readonly available: readonly string[];
+  constructor(name: string, available: readonly string[], suggestion: string | undefined) {
+    super(
+      'UNKNOWN_COLUMN',
+      `Unknown column ${JSON.stringify(name)}.` +
+        (suggestion !== undefined ? ` Did you mean ${JSON.stringify(suggestion)}?` : '') +
+        ` Available columns: ${available.map((c) => JSON.stringify(c)).join(', ')}.`,
+      { column: name },
+    );
+    this.suggestion = suggestion;
+    this.available = available;
+  }
+}
+
+/** An option is invalid (a negative lookback, ratios that do not add up, …). */
+export class InvalidOptionError extends RecurDataError {
+  constructor(message: string) {
+    super('INVALID_ARGUMENT', message);
+  }
+}
+
+/** An operation would let validation or test rows influence training. */
+export class LeakageError extends RecurDataError {
+  constructor(message: string) {
+    super('LEAKAGE', message);
+  }
+}
+
+/** A token is not in the vocabulary and the vocabulary has no unknown token. */
+export class UnknownTokenError extends RecurDataError {
+  constructor(token: string) {
+    super(
+      'UNKNOWN_TOKEN',
+      `Token ${JSON.stringify(token)} is not in the vocabulary, which has no unknown token. Build the vocabulary with an \`unkToken\` (the default is "<unk>").`,
+    );
+  }
+}
+
+/** A scaler or tokenizer was used before it was fitted. */
+export class NotFittedError extends RecurDataError {
+  constructor(what: string) {
+    super('NOT_FITTED', `${what} is not fitted yet: call fit(split.train) first.`);
+  }
+}
+
+/** The CSV parser reported a malformed file (for example an unclosed quote). */
+export class CsvParseError extends RecurDataError {
+  constructor(message: string, where: DataErrorLocation, cause: unknown) {
+    super('CSV_PARSE', `Malformed CSV at ${describeLocation(where)}: ${message}`, where, { cause });
+  }
+}
+
+/** Human-readable "row 3, column "x" (line 5)". */
+export function describeLocation(where: DataErrorLocation): string {
+  const parts: string[] = [];
+  if (where.row !== undefined) parts.push(`row ${where.row}`);
+  if (where.column !== undefined) parts.push(`column ${JSON.stringify(where.column)}`);
+  let s = parts.length > 0 ? parts.join(', ') : 'an unknown position';
+  if (where.line !== undefined) s += ` (file line ${where.line})`;
+  return s;
+}
+
+function formatTime(t: number): string {
+  const d = new Date(t);
+  return Number.isNaN(d.getTime()) ? String(t) : `${d.toISOString()} = ${t}`;
+}
