@@ -4,7 +4,19 @@
  * chance level. Every number is reproducible from the seed on the CPU backend.
  */
 import type { Backend, CellKind } from '@recur/backend';
-import { ADDING_CHANCE_MSE, addingProblem, recallTask, trainOnTask, type TaskTrainingResult } from '@recur/eval';
+import {
+  ADDING_CHANCE_MSE,
+  addingProblem,
+  contextAblation,
+  gateTraces,
+  gradientByLag,
+  recallTask,
+  toTimeMajor,
+  trainOnTask,
+  type ContextAblation,
+  type GateTrace,
+  type TaskTrainingResult,
+} from '@recur/eval';
 
 /** Options of {@link runLongRange}. Defaults are the full experiment. */
 export interface LongRangeOptions {
@@ -22,8 +34,27 @@ export interface LongRangeOptions {
   readonly batchSize?: number;
   readonly lr?: number;
   readonly seed?: number;
+  /** LSTM forget-gate bias at initialisation (default 3, so σ(3) ≈ 0.95 keeps a cue over tens of steps at the start of training, in the spirit of chrono initialisation; null for PyTorch's default 0). */
+  readonly forgetBias?: number | null;
   /** Called after each trained model. */
   readonly onRun?: (row: LongRangeRow) => void;
+}
+
+/** Probes of one model trained on the adding problem, on held-out sequences. */
+export interface AddingProbes {
+  readonly cell: CellKind;
+  /** ‖∂ℓ/∂x_{T−1−k}‖ averaged over 32 held-out sequences, k = 0…T−1. */
+  readonly gradientByLag: number[];
+  /** MSE when only the last k steps are visible (earlier steps set to the training mean). */
+  readonly ablation: ContextAblation;
+  /** Gates on the first held-out sequence (LSTM and GRU only). */
+  readonly gates: GateTrace | null;
+}
+
+/** What {@link runLongRange} returns. */
+export interface LongRangeResult {
+  readonly rows: LongRangeRow[];
+  readonly addingProbes: AddingProbes[];
 }
 
 /** One trained model's outcome. */
@@ -40,7 +71,6 @@ export interface LongRangeRow {
 }
 
 function row(task: 'adding' | 'recall', gap: number, r: TaskTrainingResult): LongRangeRow {
-  r.model.dispose();
   return { task, cell: r.cell, gap, metric: r.metric, score: r.score, chance: r.chance, iterations: r.iterations, wallMs: r.wallMs };
 }
 
@@ -49,7 +79,7 @@ function row(task: 'adding' | 'recall', gap: number, r: TaskTrainingResult): Lon
  * 0.01, far under the 0.167 chance level) and on the recall task at each gap (stopping once the
  * cross-entropy averages below 0.05). Returns one row per (task, cell, gap).
  */
-export async function runLongRange(options: LongRangeOptions): Promise<LongRangeRow[]> {
+export async function runLongRange(options: LongRangeOptions): Promise<LongRangeResult> {
   const cells = options.cells ?? (['rnn-tanh', 'lstm', 'gru'] as const);
   const T = options.addingSteps ?? 100;
   const common = {
@@ -58,7 +88,9 @@ export async function runLongRange(options: LongRangeOptions): Promise<LongRange
     batchSize: options.batchSize ?? 32,
     lr: options.lr ?? 0.01,
     seed: options.seed ?? 1,
+    forgetBias: options.forgetBias === undefined ? 3 : options.forgetBias,
   };
+  const addingProbes: AddingProbes[] = [];
   const rows: LongRangeRow[] = [];
   const push = (r: LongRangeRow): void => {
     rows.push(r);
@@ -73,6 +105,8 @@ export async function runLongRange(options: LongRangeOptions): Promise<LongRange
       stopAt: { loss: 0.01 },
     });
     push(row('adding', T, r));
+    addingProbes.push(await probeAdding(r, T));
+    r.model.dispose();
   }
   for (const gap of options.recallGaps ?? [5, 20, 50, 100]) {
     for (const cell of cells) {
@@ -84,9 +118,22 @@ export async function runLongRange(options: LongRangeOptions): Promise<LongRange
         stopAt: { loss: 0.05 },
       });
       push(row('recall', gap, r));
+      r.model.dispose();
     }
   }
-  return rows;
+  return { rows, addingProbes };
+}
+
+/** Gradient by lag, context ablation and gate traces of a model trained on the adding problem. */
+async function probeAdding(r: TaskTrainingResult, T: number): Promise<AddingProbes> {
+  const held = addingProblem({ n: 32, steps: T, seed: 424242 });
+  const inputs = toTimeMajor(held.inputs, held.n, T, 2);
+  const grad = await gradientByLag(r.model, { inputs, T, B: held.n }, { loss: 'mse', targets: held.targets });
+  const ks = [...new Set([1, 2, 5, 10, 25, 50, 75, T].filter((k) => k <= T))];
+  // The training mean of each channel: values U(0,1) → 0.5; markers 2/T.
+  const ablation = await contextAblation(r.model, { inputs, T, B: held.n, targets: held.targets, ks, fill: [0.5, 2 / T] });
+  const gates = r.cell === 'lstm' || r.cell === 'gru' ? await gateTraces(r.model, held.inputs.subarray(0, T * 2), T) : null;
+  return { cell: r.cell, gradientByLag: Array.from(grad.norms), ablation, gates };
 }
 
 /** The rows as an aligned text table, with the chance level beside every score. */

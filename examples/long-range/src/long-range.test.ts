@@ -6,7 +6,7 @@ import { formatTable, runLongRange } from './experiment.js';
 
 describe('long-range (scaled down)', () => {
   it('LSTM solves the adding problem at T = 30; the tanh RNN stays near chance', async () => {
-    const rows = await runLongRange({
+    const { rows } = await runLongRange({
       backend: createCpuBackend(),
       cells: ['rnn-tanh', 'lstm'],
       addingSteps: 30,

@@ -70,17 +70,19 @@ export function gemmRaw(
   const C = c.data;
   const cOff = c.offset;
   const ldc = c.ld;
-  // 1. C = beta·C + bias.
-  for (let i = 0; i < m; i++) {
-    const row = cOff + i * ldc;
-    if (beta === 0) {
-      if (bias) for (let j = 0; j < n; j++) C[row + j] = bias[biasOffset + j] as number;
-      else C.fill(0, row, row + n);
-    } else if (beta !== 1) {
-      if (bias) for (let j = 0; j < n; j++) C[row + j] = beta * (C[row + j] as number) + (bias[biasOffset + j] as number);
-      else for (let j = 0; j < n; j++) C[row + j] = beta * (C[row + j] as number);
-    } else if (bias) {
-      for (let j = 0; j < n; j++) C[row + j] = (C[row + j] as number) + (bias[biasOffset + j] as number);
+  // 1. C = beta·C + bias (nothing to do for beta = 1 without a bias).
+  if (beta !== 1 || bias !== null) {
+    for (let i = 0; i < m; i++) {
+      const row = cOff + i * ldc;
+      if (beta === 0) {
+        if (bias) for (let j = 0; j < n; j++) C[row + j] = bias[biasOffset + j] as number;
+        else C.fill(0, row, row + n);
+      } else if (beta !== 1) {
+        if (bias) for (let j = 0; j < n; j++) C[row + j] = beta * (C[row + j] as number) + (bias[biasOffset + j] as number);
+        else for (let j = 0; j < n; j++) C[row + j] = beta * (C[row + j] as number);
+      } else if (bias) {
+        for (let j = 0; j < n; j++) C[row + j] = (C[row + j] as number) + (bias[biasOffset + j] as number);
+      }
     }
   }
   if (alpha === 0 || k === 0) return;
@@ -152,7 +154,8 @@ function roundUp(x: number, to: number): number {
 
 /**
  * Pack rows [i0, i0+mb) × depth [p0, p0+kb) of alpha·op(A) into MR-row micro-panels:
- * `Ap[ip·kb·MR + p·MR + ii] = alpha·op(A)[i0 + ip·MR + ii, p0 + p]`, zero beyond row m.
+ * `Ap[ip·kb·MR + p·MR + ii] = alpha·op(A)[i0 + ip·MR + ii, p0 + p]`, zero beyond row mb.
+ * Loops run along whichever index is contiguous in memory.
  */
 function packA(a: Operand, i0: number, mb: number, p0: number, kb: number, alpha: number, Ap: Float64Array): void {
   const A = a.data;
@@ -161,20 +164,24 @@ function packA(a: Operand, i0: number, mb: number, p0: number, kb: number, alpha
   const panels = Math.ceil(mb / MR);
   for (let ip = 0; ip < panels; ip++) {
     const base = ip * kb * MR;
-    for (let ii = 0; ii < MR; ii++) {
-      const r = ip * MR + ii;
-      let dst = base + ii;
-      if (r >= mb) {
-        for (let p = 0; p < kb; p++, dst += MR) Ap[dst] = 0;
-        continue;
+    const rows = Math.min(MR, mb - ip * MR);
+    const i = i0 + ip * MR;
+    if (a.trans) {
+      // stored k×m: op(A)[i, p] = A[p·lda + i], so the MR values of one p are adjacent.
+      let src = off + p0 * lda + i;
+      let dst = base;
+      for (let p = 0; p < kb; p++, src += lda, dst += MR) {
+        for (let ii = 0; ii < rows; ii++) Ap[dst + ii] = alpha * (A[src + ii] as number);
+        for (let ii = rows; ii < MR; ii++) Ap[dst + ii] = 0;
       }
-      const i = i0 + r;
-      if (a.trans) {
-        // stored k×m: op(A)[i, p] = A[p·lda + i]
-        let src = off + p0 * lda + i;
-        for (let p = 0; p < kb; p++, dst += MR, src += lda) Ap[dst] = alpha * (A[src] as number);
-      } else {
-        let src = off + i * lda + p0;
+    } else {
+      for (let ii = 0; ii < MR; ii++) {
+        let dst = base + ii;
+        if (ii >= rows) {
+          for (let p = 0; p < kb; p++, dst += MR) Ap[dst] = 0;
+          continue;
+        }
+        let src = off + (i + ii) * lda + p0;
         for (let p = 0; p < kb; p++, dst += MR, src++) Ap[dst] = alpha * (A[src] as number);
       }
     }
@@ -183,7 +190,8 @@ function packA(a: Operand, i0: number, mb: number, p0: number, kb: number, alpha
 
 /**
  * Pack depth [p0, p0+kb) × columns [j0, j0+nb) of op(B) into NR-column micro-panels:
- * `Bp[jp·kb·NR + p·NR + jj] = op(B)[p0 + p, j0 + jp·NR + jj]`, zero beyond column n.
+ * `Bp[jp·kb·NR + p·NR + jj] = op(B)[p0 + p, j0 + jp·NR + jj]`, zero beyond column nb.
+ * Loops run along whichever index is contiguous in memory.
  */
 function packB(b: Operand, p0: number, kb: number, j0: number, nb: number, Bp: Float64Array): void {
   const Bd = b.data;
@@ -192,21 +200,26 @@ function packB(b: Operand, p0: number, kb: number, j0: number, nb: number, Bp: F
   const panels = Math.ceil(nb / NR);
   for (let jp = 0; jp < panels; jp++) {
     const base = jp * kb * NR;
-    for (let jj = 0; jj < NR; jj++) {
-      const col = jp * NR + jj;
-      let dst = base + jj;
-      if (col >= nb) {
-        for (let p = 0; p < kb; p++, dst += NR) Bp[dst] = 0;
-        continue;
-      }
-      const j = j0 + col;
-      if (b.trans) {
-        // stored n×k: op(B)[p, j] = B[j·ldb + p]
-        let src = off + j * ldb + p0;
+    const cols = Math.min(NR, nb - jp * NR);
+    const j = j0 + jp * NR;
+    if (b.trans) {
+      // stored n×k: op(B)[p, j] = B[j·ldb + p], contiguous along p.
+      for (let jj = 0; jj < NR; jj++) {
+        let dst = base + jj;
+        if (jj >= cols) {
+          for (let p = 0; p < kb; p++, dst += NR) Bp[dst] = 0;
+          continue;
+        }
+        let src = off + (j + jj) * ldb + p0;
         for (let p = 0; p < kb; p++, dst += NR, src++) Bp[dst] = Bd[src] as number;
-      } else {
-        let src = off + p0 * ldb + j;
-        for (let p = 0; p < kb; p++, dst += NR, src += ldb) Bp[dst] = Bd[src] as number;
+      }
+    } else {
+      // stored k×n: the NR values of one p are adjacent.
+      let src = off + p0 * ldb + j;
+      let dst = base;
+      for (let p = 0; p < kb; p++, src += ldb, dst += NR) {
+        for (let jj = 0; jj < cols; jj++) Bp[dst + jj] = Bd[src + jj] as number;
+        for (let jj = cols; jj < NR; jj++) Bp[dst + jj] = 0;
       }
     }
   }

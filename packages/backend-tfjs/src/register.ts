@@ -3,7 +3,7 @@
  * import). Probes are cheap: they check the runtime and that the engine's package loads, but do
  * not switch the global tfjs backend.
  */
-import { registerBackend, type Availability } from '@recur/backend';
+import { InvalidArgumentError, registerBackend, type Availability } from '@recur/backend';
 import { createTfjsBackend } from './create-tfjs-backend.js';
 import { checkRuntime, isTfjsEngine, registryName, TFJS_ENGINES, type TfjsEngine } from './engines.js';
 import { ensureEngineRegistered, loadTfjsCore } from './load-tfjs.js';
@@ -82,6 +82,11 @@ export async function probeTfjsEngine(engine: TfjsEngine, tf?: Tfjs): Promise<Av
  */
 export function registerTfjsBackends(options: RegisterTfjsOptions = {}): void {
   const engines = options.engines ?? TFJS_ENGINES;
+  for (const engine of engines) {
+    if (!isTfjsEngine(engine)) {
+      throw new InvalidArgumentError('engines', `unknown TensorFlow.js engine "${String(engine)}"; use ${TFJS_ENGINES.join(', ')}.`);
+    }
+  }
   for (const engine of engines) {
     registerBackend(registryName(engine), {
       create: () => createTfjsBackend({ engine, ...(options.tf ? { tf: options.tf } : {}) }),

@@ -269,6 +269,16 @@ function hsum(v: v128): f32 {
   return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
 }
 
+/** [Σ a, Σ b, Σ c, Σ d] (each a horizontal sum) via two shuffle-add rounds. */
+// @ts-ignore: decorator
+@inline
+function hsum4(a: v128, b: v128, c: v128, d: v128): v128 {
+  // ab = [a0+a2, a1+a3, b0+b2, b1+b3] style pairwise reductions
+  const ab = f32x4.add(i32x4.shuffle(a, b, 0, 1, 4, 5), i32x4.shuffle(a, b, 2, 3, 6, 7));
+  const cd = f32x4.add(i32x4.shuffle(c, d, 0, 1, 4, 5), i32x4.shuffle(c, d, 2, 3, 6, 7));
+  return f32x4.add(i32x4.shuffle(ab, cd, 0, 2, 4, 6), i32x4.shuffle(ab, cd, 1, 3, 5, 7));
+}
+
 // @ts-ignore: decorator
 @inline
 function finish(cp: usize, acc: f32, alpha: f32, beta: f32, biasv: f32): void {
@@ -299,6 +309,59 @@ export function gemmSmall(m: i32, n: i32, k: i32, a: usize, lda: i32, transA: bo
       const arow = ar + <usize>(i) * astride;
       const crow = c + <usize>(i * ldc * 4);
       let j = 0;
+      // 8 rows of B at a time: 8 independent accumulator chains hide the add latency
+      for (; j + 8 <= n; j += 8) {
+        const b0 = b + <usize>(j) * ldbb;
+        const b1 = b0 + ldbb;
+        const b2 = b1 + ldbb;
+        const b3 = b2 + ldbb;
+        const b4 = b3 + ldbb;
+        const b5 = b4 + ldbb;
+        const b6 = b5 + ldbb;
+        const b7 = b6 + ldbb;
+        let s0 = f32x4.splat(0);
+        let s1 = f32x4.splat(0);
+        let s2 = f32x4.splat(0);
+        let s3 = f32x4.splat(0);
+        let s4 = f32x4.splat(0);
+        let s5 = f32x4.splat(0);
+        let s6 = f32x4.splat(0);
+        let s7 = f32x4.splat(0);
+        for (let p = 0; p < k4; p += 4) {
+          const off = <usize>(p * 4);
+          const av = v128.load(arow + off);
+          s0 = f32x4.add(s0, f32x4.mul(av, v128.load(b0 + off)));
+          s1 = f32x4.add(s1, f32x4.mul(av, v128.load(b1 + off)));
+          s2 = f32x4.add(s2, f32x4.mul(av, v128.load(b2 + off)));
+          s3 = f32x4.add(s3, f32x4.mul(av, v128.load(b3 + off)));
+          s4 = f32x4.add(s4, f32x4.mul(av, v128.load(b4 + off)));
+          s5 = f32x4.add(s5, f32x4.mul(av, v128.load(b5 + off)));
+          s6 = f32x4.add(s6, f32x4.mul(av, v128.load(b6 + off)));
+          s7 = f32x4.add(s7, f32x4.mul(av, v128.load(b7 + off)));
+        }
+        // transpose-and-add: lane r of (t0, t1) = full sum of row r
+        const t0 = hsum4(s0, s1, s2, s3);
+        const t1 = hsum4(s4, s5, s6, s7);
+        const cp = crow + <usize>(j * 4);
+        let r0 = f32x4.mul(t0, f32x4.splat(alpha));
+        let r1 = f32x4.mul(t1, f32x4.splat(alpha));
+        for (let p = k4; p < k; p++) {
+          const off = <usize>(p * 4);
+          const av = alpha * load<f32>(arow + off);
+          r0 = f32x4.add(r0, f32x4.mul(f32x4.splat(av), f32x4(load<f32>(b0 + off), load<f32>(b1 + off), load<f32>(b2 + off), load<f32>(b3 + off))));
+          r1 = f32x4.add(r1, f32x4.mul(f32x4.splat(av), f32x4(load<f32>(b4 + off), load<f32>(b5 + off), load<f32>(b6 + off), load<f32>(b7 + off))));
+        }
+        if (bias != 0) {
+          r0 = f32x4.add(r0, v128.load(bias + <usize>(j * 4)));
+          r1 = f32x4.add(r1, v128.load(bias + <usize>(j * 4 + 16)));
+        }
+        if (beta != 0) {
+          r0 = f32x4.add(r0, f32x4.mul(f32x4.splat(beta), v128.load(cp)));
+          r1 = f32x4.add(r1, f32x4.mul(f32x4.splat(beta), v128.load(cp, 16)));
+        }
+        v128.store(cp, r0);
+        v128.store(cp, r1, 16);
+      }
       for (; j + 4 <= n; j += 4) {
         const b0 = b + <usize>(j) * ldbb;
         const b1 = b0 + ldbb;

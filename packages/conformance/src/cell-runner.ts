@@ -5,7 +5,7 @@
  */
 import { GATE_COUNT, hasCellState, type Backend, type CellKind } from '@recur/backend';
 import { withScope, type TensorScope } from './tensor-scope.js';
-import { randomArray, type Rng } from './random.js';
+import { createRng, randomArray, type Rng } from './random.js';
 
 /** Host-side description of one cell call. */
 export interface CellCase {
@@ -118,8 +118,21 @@ function upload(scope: TensorScope, data: Float64Array | null, shape: number[]) 
   return data ? scope.upload(data, shape) : null;
 }
 
-/** Run `cellForward` (and, when `upstream` is given, `cellBackward`) and read everything back. */
-export async function runCell(backend: Backend, c: CellCase, upstream?: CellUpstream): Promise<CellRun> {
+/** Options of {@link runCell}. */
+export interface RunCellOptions {
+  /**
+   * Start every gradient output from seeded random values instead of zeros, so a kernel that
+   * overwrites instead of accumulating (`+=`) is caught. Results then include that start value.
+   */
+  readonly accumulate?: boolean;
+}
+
+/**
+ * Run `cellForward` (and, when `upstream` is given, `cellBackward`) and read everything back.
+ * When `yStride > H`, y starts filled with 0.375 so that writes outside this direction's columns
+ * show up.
+ */
+export async function runCell(backend: Backend, c: CellCase, upstream?: CellUpstream, options: RunCellOptions = {}): Promise<CellRun> {
   return withScope(backend, async (s) => {
     const { cell, T, B, I, H } = c;
     const G = GATE_COUNT[cell];
@@ -143,7 +156,7 @@ export async function runCell(backend: Backend, c: CellCase, upstream?: CellUpst
     const wHh = s.upload(c.wHh, [G * H, H]);
     const bIh = upload(s, c.bIh, [G * H]);
     const bHh = upload(s, c.bHh, [G * H]);
-    const y = s.alloc([T, B, yStride]);
+    const y = yStride > H ? s.upload(new Float64Array(T * B * yStride).fill(0.375), [T, B, yStride]) : s.alloc([T, B, yStride]);
     const hN = s.alloc([B, H]);
     const cN = lstm ? s.alloc([B, H]) : null;
     const weights = { wIh, wHh, bIh, bHh };
@@ -158,13 +171,18 @@ export async function runCell(backend: Backend, c: CellCase, upstream?: CellUpst
     const dy = upload(s, upstream.dy, [T, B, yStride]);
     const dhN = upload(s, upstream.dhN, [B, H]);
     const dcN = lstm ? upload(s, upstream.dcN, [B, H]) : null;
-    const dx = s.alloc([T, B, I]);
-    const dWih = s.alloc([G * H, I]);
-    const dWhh = s.alloc([G * H, H]);
-    const dbIh = c.bIh ? s.alloc([G * H]) : null;
-    const dbHh = c.bHh ? s.alloc([G * H]) : null;
-    const dh0 = s.alloc([B, H]);
-    const dc0 = lstm ? s.alloc([B, H]) : null;
+    const prefill = createRng(0x5eed);
+    const grad = (shape: number[]) => {
+      const n = shape.reduce((a, b) => a * b, 1);
+      return options.accumulate ? s.upload(randomArray(prefill, n), shape) : s.alloc(shape);
+    };
+    const dx = grad([T, B, I]);
+    const dWih = grad([G * H, I]);
+    const dWhh = grad([G * H, H]);
+    const dbIh = c.bIh ? grad([G * H]) : null;
+    const dbHh = c.bHh ? grad([G * H]) : null;
+    const dh0 = grad([B, H]);
+    const dc0 = lstm ? grad([B, H]) : null;
     backend.cellBackward({ ...shapeFields, ...weights, x, h0, c0, cache, dy, dhN, dcN, dx, dWih, dWhh, dbIh, dbHh, dh0, dc0 });
     const grads: CellGradients = {
       dx: await s.read(dx),

@@ -7,8 +7,9 @@
  * interpolated is held back until its right neighbour arrives). `readCsv` collects the chunks
  * into one growing typed array and returns a {@link Series}.
  *
- * Browser note: `node:fs` is imported dynamically, and only when `source` is a path, so the
- * package still bundles for browsers (which can pass `{ text }` or an async iterable).
+ * Node-only: `csv-parse` (a Node Transform stream) and `node:fs` are imported at run time,
+ * when a reader is called, through a specifier bundlers do not follow, so the package still
+ * bundles for browsers (which use windows, scalers and splits but not this reader).
  */
 import {
   CsvParseError,
@@ -25,6 +26,7 @@ import {
 } from './errors';
 import { nearestName } from './edit-distance';
 import { createSeries, type Series } from './series';
+import { importAtRuntime } from './node-import';
 
 /** What to do with a missing cell. Must be chosen explicitly for anything but 'error'. */
 export type MissingPolicy = 'error' | 'ffill' | 'interpolate';
@@ -94,7 +96,7 @@ function describeSource(source: CsvSource): string {
 
 async function* openSource(source: CsvSource): AsyncGenerator<string | Uint8Array> {
   if (typeof source === 'string' || source instanceof URL) {
-    const fs = await import('node:fs');
+    const fs = await importAtRuntime<typeof import('node:fs')>('node:fs');
     const stream = fs.createReadStream(source);
     try {
       for await (const chunk of stream) yield chunk as Uint8Array;
@@ -117,7 +119,7 @@ interface ParsedRecord {
 
 /** Records from csv-parse, with backpressure, closing the source when the consumer stops. */
 async function* records(source: CsvSource, delimiter: string): AsyncGenerator<ParsedRecord> {
-  const { parse } = await import('csv-parse');
+  const { parse } = await importAtRuntime<typeof import('csv-parse')>('csv-parse');
   const parser = parse({ delimiter, info: true, relax_column_count: true, skip_empty_lines: true, trim: true, bom: true });
   const input = openSource(source);
   let stopped = false;

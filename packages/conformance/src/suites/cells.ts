@@ -48,26 +48,26 @@ export function cellTests(h: Harness): void {
   describe('cell kernels vs float64 oracle', () => {
     for (const [ci, cell] of CELL_KINDS.entries()) {
       for (const [vi, v] of CELL_VARIANTS.entries()) {
-        h.test(`${cell} cellForward, ${v.label}`, v.needs, async () => {
+        h.test(`${cell} cellForward, ${v.label}`, [{ hidden: H }, ...v.needs], async () => {
           const c = v.make(createRng(1000 + 37 * ci + vi), cell);
           const actual = await runCell(h.backend, c);
           const expected = await runCell(h.oracle, c);
           checkCellRun(h, actual, expected, `${cell} ${v.label} forward`, { withGrads: false });
         });
-        h.test(`${cell} cellBackward, ${v.label}`, ['training', ...v.needs], async () => {
+        h.test(`${cell} cellBackward, ${v.label}`, ['training', { hidden: H }, ...v.needs], async () => {
           const rng = createRng(2000 + 37 * ci + vi);
           const c = v.make(rng, cell);
           const u = randomUpstream(rng, c);
-          const actual = await runCell(h.backend, c, u);
-          const expected = await runCell(h.oracle, c, u);
+          const actual = await runCell(h.backend, c, u, { accumulate: true });
+          const expected = await runCell(h.oracle, c, u, { accumulate: true });
           checkCellRun(h, actual, expected, `${cell} ${v.label}`, { withGrads: true });
         });
       }
-      h.test(`${cell} cellBackward with dy: null (only the final state reaches the loss)`, ['training'], async () => {
+      h.test(`${cell} cellBackward with dy: null (only the final state reaches the loss)`, ['training', { hidden: H }], async () => {
         const rng = createRng(2500 + ci);
         const c = randomCellCase(rng, { cell, T, B, I, H });
         const u = { ...randomUpstream(rng, c), dy: null };
-        checkCellRun(h, await runCell(h.backend, c, u), await runCell(h.oracle, c, u), `${cell} dy=null`, { withGrads: true });
+        checkCellRun(h, await runCell(h.backend, c, u, { accumulate: true }), await runCell(h.oracle, c, u, { accumulate: true }), `${cell} dy=null`, { withGrads: true });
       });
     }
   });

@@ -32,7 +32,7 @@ export function edgeShapeTests(h: Harness): void {
           const rng = createRng(5100 + ci * 10 + si);
           const c = randomCellCase(rng, { cell, ...sh, reverse: si % 2 === 1 });
           const u = randomUpstream(rng, c);
-          checkCellRun(h, await runCell(h.backend, c, u), await runCell(h.oracle, c, u), `${label}`, { withGrads: true });
+          checkCellRun(h, await runCell(h.backend, c, u, { accumulate: true }), await runCell(h.oracle, c, u, { accumulate: true }), `${label}`, { withGrads: true });
         });
       }
     }

@@ -35,7 +35,7 @@ export function finiteDifferenceTests(h: Harness): void {
   describe('gradients vs centred finite differences', () => {
     for (const [ci, cell] of CELL_KINDS.entries()) {
       for (const reverse of [false, true]) {
-        h.test(`${cell}${reverse ? ' reverse' : ''}: every gradient matches finite differences`, ['training'], async () => {
+        h.test(`${cell}${reverse ? ' reverse' : ''}: every gradient matches finite differences`, ['training', { hidden: 4 }], async () => {
           const rng = createRng(4000 + ci * 2 + (reverse ? 1 : 0));
           const c = randomCellCase(rng, { cell, T: 3, B: 2, I: 3, H: 4, reverse });
           const u = randomUpstream(rng, c);

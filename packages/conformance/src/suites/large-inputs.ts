@@ -17,7 +17,7 @@ const HUGE = [1e4, -1e4, 1e3, -1e3, 88.8, -88.8, 100, -100, 710, -710, 3e38, -3e
 export function largeInputTests(h: Harness): void {
   describe('large inputs stay finite', () => {
     for (const [ci, cell] of CELL_KINDS.entries()) {
-      h.test(`${cell}: |x| ~ 1e3 and big weights give finite outputs`, [], async () => {
+      h.test(`${cell}: |x| ~ 1e3 and big weights give finite outputs`, [{ hidden: 4 }], async () => {
         const c = randomCellCase(createRng(6000 + ci), { cell, T: 4, B: 2, I: 3, H: 4, xScale: 1e3, wScale: 3 });
         const r = await runCell(h.backend, c);
         h.assertFinite(r.y, `${cell} y`);
@@ -25,7 +25,7 @@ export function largeInputTests(h: Harness): void {
         if (r.cN) h.assertFinite(r.cN, `${cell} cN`);
         if (cell !== 'rnn-relu') checkCellRun(h, r, await runCell(h.oracle, c), `${cell} saturated`, { withGrads: false });
       });
-      h.test(`${cell}: |x| ~ 1e3 and big weights give finite gradients`, ['training'], async () => {
+      h.test(`${cell}: |x| ~ 1e3 and big weights give finite gradients`, ['training', { hidden: 4 }], async () => {
         const rng = createRng(6100 + ci);
         const c = randomCellCase(rng, { cell, T: 4, B: 2, I: 3, H: 4, xScale: 1e3, wScale: 3 });
         const u = randomUpstream(rng, c);

@@ -8,6 +8,7 @@ import {
   CELL_KINDS,
   DisposedTensorError,
   GATE_COUNT,
+  InvalidArgumentError,
   SPECIFICATION_VERSION,
   ShapeError,
   hasCellState,
@@ -21,8 +22,10 @@ import { withScope } from '../tensor-scope.js';
 
 type ErrorClass = abstract new (...args: never[]) => Error;
 
-/** Assert that `fn` throws (or rejects with) an error of class `cls` (matched by class or name). */
-async function expectError(h: Harness, what: string, cls: ErrorClass, fn: () => unknown): Promise<void> {
+/** Assert that `fn` throws (or rejects with) an error of class `cls`, or one of `cls` (matched by class or name). */
+async function expectError(h: Harness, what: string, cls: ErrorClass | readonly ErrorClass[], fn: () => unknown): Promise<void> {
+  const classes: readonly ErrorClass[] = Array.isArray(cls) ? cls : [cls as ErrorClass];
+  const names = classes.map((c) => c.name).join(' or ');
   let caught: unknown = undefined;
   let threw = false;
   try {
@@ -31,9 +34,9 @@ async function expectError(h: Harness, what: string, cls: ErrorClass, fn: () => 
     threw = true;
     caught = e;
   }
-  if (!threw) throw new Error(`conformance[${h.name}] ${what}: did not throw; expected ${cls.name}`);
-  const ok = caught instanceof cls || (caught instanceof Error && caught.name === cls.name);
-  h.assert(ok, `${what}: threw ${caught instanceof Error ? `${caught.name}: ${caught.message}` : String(caught)}; expected ${cls.name}`);
+  if (!threw) throw new Error(`conformance[${h.name}] ${what}: did not throw; expected ${names}`);
+  const ok = classes.some((c) => caught instanceof c || (caught instanceof Error && caught.name === c.name));
+  h.assert(ok, `${what}: threw ${caught instanceof Error ? `${caught.name}: ${caught.message}` : String(caught)}; expected ${names}`);
 }
 
 function liveTensors(be: Backend): number {
@@ -73,7 +76,7 @@ export function memoryAndErrorTests(h: Harness): void {
       h.assert(end.liveTensors === start.liveTensors && end.liveBytes === start.liveBytes, `after dispose: ${end.liveTensors} tensors / ${end.liveBytes} bytes, started at ${start.liveTensors} / ${start.liveBytes}`);
     });
 
-    h.test('forward-only runs of every cell leave no live tensors', [], async () => {
+    h.test('forward-only runs of every cell leave no live tensors', [{ hidden: 5 }], async () => {
       const before = liveTensors(h.backend);
       for (const cell of CELL_KINDS) {
         await runCell(h.backend, randomCellCase(createRng(7000), { cell, T: 4, B: 2, I: 3, H: 5 }));
@@ -83,7 +86,7 @@ export function memoryAndErrorTests(h: Harness): void {
       h.assert(after === before, `liveTensors ${before} → ${after}: forward passes leaked buffers (caches or scratch)`);
     });
 
-    h.test('a training run (forward, backward, loss, optimizer) disposed leaves no live tensors', ['training'], async () => {
+    h.test('a training run (forward, backward, loss, optimizer) disposed leaves no live tensors', ['training', { hidden: 4 }], async () => {
       const be = h.backend;
       const start = be.memory();
       for (const [ci, cell] of CELL_KINDS.entries()) {
@@ -121,7 +124,10 @@ export function memoryAndErrorTests(h: Harness): void {
           be.gemm({ a: s.alloc([2, 4]), b: s.alloc([4, 3]), c: s.alloc([2, 3]), m: 2, n: 3, k: 4, bias: s.alloc([2]) }),
         );
         await expectError(h, 'mul with mismatched sizes', ShapeError, () => be.mul(s.alloc([5]), s.alloc([5]), s.alloc([4])));
-        await expectError(h, 'upload with data.length ≠ product of shape', ShapeError, () => s.track(be.upload([1, 2, 3], [2, 2])));
+        // The contract does not pin upload's error class; either typed error names the mismatch.
+        await expectError(h, 'upload with data.length ≠ product of shape', [ShapeError, InvalidArgumentError], () =>
+          s.track(be.upload([1, 2, 3], [2, 2])),
+        );
         for (const cell of CELL_KINDS) {
           const G = GATE_COUNT[cell];
           const [T, B, I, H] = [3, 2, 4, 5];

@@ -89,13 +89,13 @@ export function steppingTests(h: Harness): void {
     for (const [ci, cell] of CELL_KINDS.entries()) {
       for (const reverse of [false, true]) {
         const dir = reverse ? 'reverse' : 'forward';
-        h.test(`${cell} ${dir}: T single steps give the sequence's outputs`, [], async () => {
+        h.test(`${cell} ${dir}: T single steps give the sequence's outputs`, [{ hidden: 5 }], async () => {
           const c = randomCellCase(createRng(3000 + ci * 2 + (reverse ? 1 : 0)), { cell, T: 7, B: 3, I: 4, H: 5, reverse });
           const whole = await runCell(h.backend, c);
           const stepped = await runStepwise(h.backend, c);
           checkCellRun(h, stepped, whole, `${cell} ${dir} stepped`, { withGrads: false });
         });
-        h.test(`${cell} ${dir}: stepping backward gives the sequence's gradients`, ['training'], async () => {
+        h.test(`${cell} ${dir}: stepping backward gives the sequence's gradients`, ['training', { hidden: 5 }], async () => {
           const rng = createRng(3100 + ci * 2 + (reverse ? 1 : 0));
           const c = randomCellCase(rng, { cell, T: 7, B: 3, I: 4, H: 5, reverse });
           const u = randomUpstream(rng, c);

@@ -1,7 +1,8 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createCpuBackend } from '@recur/backend-cpu';
+import { resetRegistry, useBackend } from '@recur/backend';
+import { createCpuBackend, registerCpuBackend } from '@recur/backend-cpu';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createModel, type Model } from '../model/model.js';
 import { ModelFormatError } from './errors.js';
@@ -104,6 +105,29 @@ describe('saveModel / loadModel', () => {
     expect(await bits(loaded)).toEqual(await bits(model));
     model.dispose();
     loaded.dispose();
+  });
+
+  it('loads onto a backend given by registry name, or the current backend', async () => {
+    const model = createModel({ kind: 'seq2one', cell: 'gru', inputSize: 2, hiddenSize: 3, outputSize: 1 }, { backend, seed: 4 });
+    const dir = freshDir();
+    await saveModel(model, dir);
+    try {
+      registerCpuBackend({ precision: 'float64' });
+      const byName = await loadModel(dir, { backend: 'cpu' });
+      expect(byName.backend.name).toBe('cpu');
+      expect(byName.backend).not.toBe(backend);
+      await useBackend('cpu');
+      const current = await loadModel(dir);
+      expect(current.backend).toBe(byName.backend);
+      expect(Array.from((await current.predict({ inputs: inputs(3, 1, 2), T: 3, B: 1 })).output)).toEqual(
+        Array.from((await byName.predict({ inputs: inputs(3, 1, 2), T: 3, B: 1 })).output),
+      );
+      byName.dispose();
+      current.dispose();
+    } finally {
+      resetRegistry();
+      model.dispose();
+    }
   });
 
   it('rejects extra that is not JSON', async () => {

@@ -225,6 +225,8 @@ describe('safetensors corruption is rejected with a clear ModelFormatError', () 
     expectFormatError(() => decodeSafetensors(dt), /unknown dtype "F33"/);
     const sh = rawFile({ w: { dtype: 'F32', shape: [1.5], data_offsets: [0, 4] } }, new Uint8Array(4));
     expectFormatError(() => decodeSafetensors(sh), /"shape" must be an array of non-negative integers/);
+    const proto = rawFile('{"__proto__":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}', new Uint8Array(4));
+    expectFormatError(() => decodeSafetensors(proto), /"__proto__" is not allowed as a tensor name/);
     const md = rawFile({ __metadata__: { a: 1 } }, new Uint8Array(0));
     expectFormatError(() => decodeSafetensors(md), /"__metadata__"."a" must be a string/);
   });

@@ -99,7 +99,7 @@ export function encodeSafetensors(tensors: TensorDict, metadata?: Record<string,
   }
   let offset = 0;
   for (const name of names) {
-    if (name === METADATA_KEY || name.length === 0) {
+    if (name === METADATA_KEY || name === '__proto__' || name.length === 0) {
       throw new ModelFormatError(`"${name}" cannot be used as a tensor name in a safetensors file.`);
     }
     const t = tensors[name]!;
@@ -199,12 +199,14 @@ export function decodeSafetensors(bytes: Uint8Array, options: DecodeSafetensorsO
   const metadata: Record<string, string> = {};
   const entries: RawEntry[] = [];
   for (const [name, value] of Object.entries(header as Record<string, unknown>)) {
+    if (name === '__proto__') fail('"__proto__" is not allowed as a tensor name.');
     if (name === METADATA_KEY) {
       if (typeof value !== 'object' || value === null || Array.isArray(value)) {
         fail('"__metadata__" must be an object of string values.');
       }
       for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
         if (typeof v !== 'string') fail(`"__metadata__"."${k}" must be a string, found ${JSON.stringify(v)}.`);
+        if (k === '__proto__') fail('"__proto__" is not allowed as a metadata key.');
         metadata[k] = v as string;
       }
       continue;

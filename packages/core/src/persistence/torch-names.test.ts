@@ -141,6 +141,11 @@ describe('fromTorchStateDict: precise errors', () => {
     expectFormatError(() => fromTorchStateDict(sd, { cell: 'lstm' }), /no recurrent weights found under prefix "rnn\.".*pass prefix: "lstm\."/);
   });
 
+  it('a head under another name, with a suggestion', () => {
+    const sd = torchDict({ G: 4, I: 3, H: 5, L: 1, D: 1, head: ['classifier', 3] });
+    expectFormatError(() => fromTorchStateDict(sd, { cell: 'lstm' }), /classifier\.weight looks like an nn\.Linear head: pass head: "classifier"/);
+  });
+
   it('an explicitly named head that is missing', () => {
     const sd = torchDict({ G: 4, I: 3, H: 5, L: 1, D: 1 });
     expectFormatError(() => fromTorchStateDict(sd, { cell: 'lstm', head: 'fc' }), /missing fc\.weight/);

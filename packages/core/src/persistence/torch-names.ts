@@ -267,8 +267,15 @@ export function fromTorchStateDict(tensors: TensorDict, options: TorchImportOpti
 
   const unused = names.filter((n) => !used.has(n));
   if (unused.length > 0 && options.allowUnused !== true) {
+    // A 2-D `<x>.weight` reading D·H features is almost certainly the head under another name.
+    const headGuess =
+      outputSize === null
+        ? unused.find((n) => n.endsWith('.weight') && tensors[n]!.shape.length === 2 && tensors[n]!.shape[1] === D * H)
+        : undefined;
     fail(
-      `tensors that belong to no recognised module: ${unused.slice(0, 10).join(', ')}${unused.length > 10 ? `, … (${unused.length} in all)` : ''}. Set prefix/head/embedding to match your module names, or pass allowUnused: true to ignore them.`,
+      `tensors that belong to no recognised module: ${unused.slice(0, 10).join(', ')}${unused.length > 10 ? `, … (${unused.length} in all)` : ''}.${
+        headGuess !== undefined ? ` ${headGuess} looks like an nn.Linear head: pass head: "${headGuess.slice(0, -'.weight'.length)}".` : ''
+      } Set prefix/head/embedding to match your module names, or pass allowUnused: true to ignore them.`,
     );
   }
 
