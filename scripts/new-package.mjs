@@ -34,7 +34,7 @@ const pkg = {
   files: ['dist'],
   scripts: {
     build: 'tsup',
-    test: `vitest run --config ${up}/vitest.config.ts --root ${up} ${dir}`,
+    test: `vitest run --root ${up} ${dir}`,
     lint: 'eslint src',
     typecheck: 'tsc --noEmit -p tsconfig.json',
   },

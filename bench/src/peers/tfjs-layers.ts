@@ -4,9 +4,10 @@
  */
 import { measure, type RunPlan } from '../measure.js';
 import { randomData, type Workload } from '../workloads.js';
+import type * as TfModule from '@tensorflow/tfjs';
 import type { Contender } from './types.js';
 
-type Tf = typeof import('@tensorflow/tfjs');
+type Tf = typeof TfModule;
 
 let tfPromise: Promise<Tf> | undefined;
 async function loadTf(): Promise<Tf> {
@@ -41,7 +42,7 @@ export async function createTfjsLayersPeer(engine: 'wasm' | 'cpu'): Promise<Cont
         model.add(layer({ units: w.H, stateful: true, batchInputShape: [w.B, 1, w.I], returnSequences: false }));
         const x = tf.tensor3d(randomData(w.B * w.I, 1), [w.B, 1, w.I]);
         const timing = await measure(() => {
-          const y = model.predict(x) as import('@tensorflow/tfjs').Tensor;
+          const y = model.predict(x) as TfModule.Tensor;
           y.dataSync();
           y.dispose();
         }, plan);
@@ -59,7 +60,7 @@ export async function createTfjsLayersPeer(engine: 'wasm' | 'cpu'): Promise<Cont
         if (train) {
           await model.trainOnBatch(x, y);
         } else {
-          const out = model.predict(x) as import('@tensorflow/tfjs').Tensor;
+          const out = model.predict(x) as TfModule.Tensor;
           out.dataSync();
           out.dispose();
         }

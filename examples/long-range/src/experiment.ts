@@ -136,13 +136,19 @@ async function probeAdding(r: TaskTrainingResult, T: number): Promise<AddingProb
   return { cell: r.cell, gradientByLag: Array.from(grad.norms), ablation, gates };
 }
 
+/**
+ * `solved`: MSE ≤ 0.1 × chance, or accuracy ≥ 0.95. `near chance`: MSE ≥ 0.8 × chance, or accuracy
+ * within 10% of the way from chance to 1. `partial` otherwise.
+ */
+export function verdict(r: LongRangeRow): 'solved' | 'partial' | 'near chance' {
+  if (r.metric === 'mse') return r.score <= 0.1 * r.chance ? 'solved' : r.score >= 0.8 * r.chance ? 'near chance' : 'partial';
+  return r.score >= 0.95 ? 'solved' : r.score <= r.chance + 0.1 * (1 - r.chance) ? 'near chance' : 'partial';
+}
+
 /** The rows as an aligned text table, with the chance level beside every score. */
 export function formatTable(rows: readonly LongRangeRow[]): string {
   const header = ['task', 'gap/T', 'cell', 'metric', 'score', 'chance', 'verdict', 'iterations', 'wall s'];
-  const lines = rows.map((r) => {
-    const better = r.metric === 'mse' ? r.score < 0.5 * r.chance : r.score > r.chance + 0.5 * (1 - r.chance);
-    return [r.task, String(r.gap), r.cell, r.metric, r.score.toFixed(4), r.chance.toFixed(4), better ? 'solved' : 'near chance', String(r.iterations), (r.wallMs / 1000).toFixed(1)];
-  });
+  const lines = rows.map((r) => [r.task, String(r.gap), r.cell, r.metric, r.score.toFixed(4), r.chance.toFixed(4), verdict(r), String(r.iterations), (r.wallMs / 1000).toFixed(1)]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] as string).length)));
   const fmt = (cols: string[]): string => cols.map((c, i) => c.padEnd(widths[i] as number)).join('  ');
   return [fmt(header), fmt(widths.map((w) => '-'.repeat(w))), ...lines.map(fmt)].join('\n');

@@ -4,4 +4,4 @@
  *
  * @packageDocumentation
  */
-export { formatTable, runLongRange, type LongRangeOptions, type LongRangeRow } from './experiment.js';
+export { formatTable, runLongRange, verdict, type AddingProbes, type LongRangeOptions, type LongRangeResult, type LongRangeRow } from './experiment.js';

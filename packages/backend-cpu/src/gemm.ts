@@ -14,6 +14,8 @@
  *   guarded).
  * - Packed panels are Float64Array, so the hot loop is monomorphic whatever the storage type
  *   and accumulates in double precision.
+ * - A B operand that repeats across calls (the recurrent weights, every timestep) can be packed
+ *   once with {@link packAllB} and passed in as `packedB`.
  *
  * Operands are addressed by (array, offset, leading dimension), so the cell kernels can run a
  * GEMM on a slice of a larger buffer without creating views.

@@ -143,7 +143,7 @@ export async function ensureEngineRegistered(tf: Tfjs, engine: TfjsEngine): Prom
  */
 export async function activateEngine(tf: Tfjs, engine: TfjsEngine): Promise<string | null> {
   const pkg = await ensureEngineRegistered(tf, engine);
-  let ok = false;
+  let ok: boolean;
   try {
     ok = await tf.setBackend(engine);
     await tf.ready();

@@ -29,7 +29,7 @@ export async function setUpNodeWebGpu(): Promise<NodeWebGpu> {
   const mod = ((r.module as { default?: DawnModule }).default ?? r.module) as DawnModule;
   Object.assign(globalThis, mod.globals);
   const gpu = mod.create([]);
-  let adapter: unknown = null;
+  let adapter: unknown;
   try {
     adapter = await gpu.requestAdapter();
   } catch (e) {

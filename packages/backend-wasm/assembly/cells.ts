@@ -280,7 +280,7 @@ export function backwardScratchBytes(kind: i32, T: i32, B: i32, I: i32, H: i32):
   if (kind == GRU) n += a16(TB * GH * 4); // dG_hh
   n += 2 * a16(B * H * 4); // dh, dc
   if (B >= MR) n += a16(packedBBytes(GH, H)); // packed W_hh
-  n += a16(GH * 8); // f64 column sums
+  n += a16(GH * 8) + a16(GH * 4); // column sums (f64 totals, f32 block sums)
   let w = max(PACK_A_BYTES, gemmScratchBytes(GH, I, TB));
   w = max(w, gemmScratchBytes(TB, I, GH));
   w = max(w, gemmScratchBytes(GH, H, TB));
@@ -416,27 +416,37 @@ function rnnBackwardRow(hy: usize, dh: usize, dy: usize, dg: usize, H: i32, relu
   }
 }
 
-/** out[j] += Σ_r m[r, j] over a rows×cols matrix, accumulated in f64 (acc: cols f64 scratch). */
-export function addColumnSums(m: usize, rows: i32, cols: i32, out: usize, acc: usize): void {
-  memory.fill(acc, 0, <usize>(cols * 8));
+/**
+ * out[j] += Σ_r m[r, j] over a rows×cols matrix. Blocks of 64 rows are summed in f32 (vectorised)
+ * into `acc32`, and each block total is added into f64 totals `acc64`, so long sums (T·B rows) keep
+ * f64-level accuracy at f32 speed. Scratch: acc64 = cols f64, acc32 = cols f32.
+ */
+export function addColumnSums(m: usize, rows: i32, cols: i32, out: usize, acc64: usize, acc32: usize): void {
+  memory.fill(acc64, 0, <usize>(cols * 8));
   const c4 = cols & ~3;
-  for (let r = 0; r < rows; r++) {
-    const row = m + <usize>(r * cols * 4);
-    let j = 0;
-    for (; j < c4; j += 4) {
-      const v = v128.load(row + <usize>(j * 4));
-      const ap = acc + <usize>(j * 8);
-      v128.store(ap, f64x2.add(v128.load(ap), f64x2.promote_low_f32x4(v)));
-      v128.store(ap, f64x2.add(v128.load(ap, 16), f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1))), 16);
+  for (let r0 = 0; r0 < rows; r0 += 64) {
+    const r1 = min(rows, r0 + 64);
+    memory.fill(acc32, 0, <usize>(cols * 4));
+    for (let r = r0; r < r1; r++) {
+      const row = m + <usize>(r * cols * 4);
+      let j = 0;
+      for (; j < c4; j += 4) {
+        const o = <usize>(j * 4);
+        v128.store(acc32 + o, f32x4.add(v128.load(acc32 + o), v128.load(row + o)));
+      }
+      for (; j < cols; j++) {
+        const o = <usize>(j * 4);
+        store<f32>(acc32 + o, load<f32>(acc32 + o) + load<f32>(row + o));
+      }
     }
-    for (; j < cols; j++) {
-      const ap = acc + <usize>(j * 8);
-      store<f64>(ap, load<f64>(ap) + <f64>load<f32>(row + <usize>(j * 4)));
+    for (let j = 0; j < cols; j++) {
+      const ap = acc64 + <usize>(j * 8);
+      store<f64>(ap, load<f64>(ap) + <f64>load<f32>(acc32 + <usize>(j * 4)));
     }
   }
   for (let j = 0; j < cols; j++) {
     const op = out + <usize>(j * 4);
-    store<f32>(op, <f32>(<f64>load<f32>(op) + load<f64>(acc + <usize>(j * 8))));
+    store<f32>(op, <f32>(<f64>load<f32>(op) + load<f64>(acc64 + <usize>(j * 8))));
   }
 }
 
@@ -473,6 +483,8 @@ export function cellBackward(
   }
   const colAcc = s;
   s += <usize>(a16(GH * 8));
+  const colAcc32 = s;
+  s += <usize>(a16(GH * 4));
   const work = s;
 
   if (dhN != 0) memory.copy(dh, dhN, BHb);
@@ -521,8 +533,8 @@ export function cellBackward(
   gemm(GH, I, TB, dGi, GH, true, x, I, false, 1, 1, dWih, I, 0, work);
   if (dx != 0) gemm(TB, I, GH, dGi, GH, false, wIh, I, false, 1, 1, dx, I, 0, work);
   gemm(GH, H, TB, dGh, GH, true, hPrevBase, H, false, 1, 1, dWhh, H, 0, work);
-  if (dbIh != 0) addColumnSums(dGi, TB, GH, dbIh, colAcc);
-  if (dbHh != 0) addColumnSums(dGh, TB, GH, dbHh, colAcc);
+  if (dbIh != 0) addColumnSums(dGi, TB, GH, dbIh, colAcc, colAcc32);
+  if (dbHh != 0) addColumnSums(dGh, TB, GH, dbHh, colAcc, colAcc32);
   if (dh0 != 0) {
     for (let i = 0; i < BH; i++) {
       const p = dh0 + <usize>(i * 4);

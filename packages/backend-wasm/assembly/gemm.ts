@@ -35,6 +35,8 @@ export function packedBBytes(k: i32, n: i32): i32 {
 /** Scratch bytes {@link gemm} needs for these sizes. */
 export function gemmScratchBytes(m: i32, n: i32, k: i32): i32 {
   if (m < MR) return PACK_A_BYTES + m * k * 4 + 64;
+  if (n < MR) return PACK_A_BYTES + (n * m + n * k) * 4 + 64;
+  if (k < MR) return PACK_A_BYTES + k * n * 4 + 64;
   return PACK_A_BYTES + packedBBytes(k, min(n, NC)) + 64;
 }
 
@@ -112,7 +114,25 @@ function packA(src: usize, ld: i32, trans: bool, i0: i32, mc: i32, k0: i32, kc: 
       // op(A)(i, p) = src[i·ld + p]
       if (h == MR) {
         let s = src + <usize>(ib) * lda + <usize>(k0 * 4);
-        for (let p = 0; p < kc; p++) {
+        const kc4 = kc & ~3;
+        // 4×4 blocks: load 4 rows, transpose in registers, store 4 packed k-steps
+        for (let p = 0; p < kc4; p += 4) {
+          const r0 = v128.load(s);
+          const r1 = v128.load(s + lda);
+          const r2 = v128.load(s + 2 * lda);
+          const r3 = v128.load(s + 3 * lda);
+          const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5);
+          const t1 = i32x4.shuffle(r2, r3, 0, 4, 1, 5);
+          const t2 = i32x4.shuffle(r0, r1, 2, 6, 3, 7);
+          const t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
+          v128.store(d, i32x4.shuffle(t0, t1, 0, 1, 4, 5));
+          v128.store(d, i32x4.shuffle(t0, t1, 2, 3, 6, 7), 16);
+          v128.store(d, i32x4.shuffle(t2, t3, 0, 1, 4, 5), 32);
+          v128.store(d, i32x4.shuffle(t2, t3, 2, 3, 6, 7), 48);
+          s += 16;
+          d += 64;
+        }
+        for (let p = kc4; p < kc; p++) {
           store<f32>(d, load<f32>(s));
           store<f32>(d, load<f32>(s + lda), 4);
           store<f32>(d, load<f32>(s + 2 * lda), 8);
@@ -449,10 +469,83 @@ export function gemm(m: i32, n: i32, k: i32, a: usize, lda: i32, transA: bool, b
     gemmSmall(m, n, k, a, lda, transA, b, ldb, transB, alpha, beta, c, ldc, bias, work);
     return;
   }
+  if (n < MR) {
+    gemmNarrowN(m, n, k, a, lda, transA, b, ldb, transB, alpha, beta, c, ldc, bias, work);
+    return;
+  }
+  if (k < MR) {
+    gemmTinyK(m, n, k, a, lda, transA, b, ldb, transB, alpha, beta, c, ldc, bias, work);
+    return;
+  }
   const bpack = work + <usize>(PACK_A_BYTES);
   for (let j0 = 0; j0 < n; j0 += NC) {
     const nc = min(NC, n - j0);
     packB(b, ldb, transB, k, j0, nc, bpack);
     gemmPackedB(m, nc, k, a, lda, transA, bpack, alpha, beta, c + <usize>(j0 * 4), ldc, bias != 0 ? bias + <usize>(j0 * 4) : 0, work);
+  }
+}
+
+/**
+ * n < 4 (e.g. dW_ih of a 1-feature input): computes Cᵀ[n×m] = op(B)ᵀ·op(A)ᵀ with the small-m path
+ * into `work`, then C = alpha·Cᵀᵀ + beta·C + bias. Avoids padding 1–3 columns up to 8.
+ */
+function gemmNarrowN(m: i32, n: i32, k: i32, a: usize, lda: i32, transA: bool, b: usize, ldb: i32, transB: bool, alpha: f32, beta: f32, c: usize, ldc: i32, bias: usize, work: usize): void {
+  const ct = work + <usize>(PACK_A_BYTES);
+  const inner = ct + <usize>(n * m * 4);
+  // op(B)ᵀ(i', p) = op(B)(p, i'):  B stored k×n → element at p·ldb + i' (a "transposed A")
+  gemmSmall(n, m, k, b, ldb, !transB, a, lda, !transA, 1, 0, ct, m, 0, inner);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      const cp = c + <usize>((i * ldc + j) * 4);
+      let v = alpha * load<f32>(ct + <usize>((j * m + i) * 4));
+      if (bias != 0) v += load<f32>(bias + <usize>(j * 4));
+      if (beta != 0) v += beta * load<f32>(cp);
+      store<f32>(cp, v);
+    }
+  }
+}
+
+/**
+ * k < 4 (e.g. the input projection of a 1-feature input): op(B) is copied to a k×n row-major
+ * block, then every C row is one vector pass: C[i, :] = alpha·Σ_p A[i, p]·B[p, :] + beta·C + bias.
+ */
+function gemmTinyK(m: i32, n: i32, k: i32, a: usize, lda: i32, transA: bool, b: usize, ldb: i32, transB: bool, alpha: f32, beta: f32, c: usize, ldc: i32, bias: usize, work: usize): void {
+  const bt = work + <usize>(PACK_A_BYTES);
+  for (let p = 0; p < k; p++) {
+    for (let j = 0; j < n; j++) {
+      store<f32>(bt + <usize>((p * n + j) * 4), transB ? load<f32>(b + <usize>((j * ldb + p) * 4)) : load<f32>(b + <usize>((p * ldb + j) * 4)));
+    }
+  }
+  const n4 = n & ~3;
+  const betav = f32x4.splat(beta);
+  for (let i = 0; i < m; i++) {
+    const crow = c + <usize>(i * ldc * 4);
+    const a0 = alpha * load<f32>(a + <usize>((transA ? i : i * lda) * 4));
+    const a1: f32 = k > 1 ? alpha * load<f32>(a + <usize>((transA ? lda + i : i * lda + 1) * 4)) : 0;
+    const a2: f32 = k > 2 ? alpha * load<f32>(a + <usize>((transA ? 2 * lda + i : i * lda + 2) * 4)) : 0;
+    const v0 = f32x4.splat(a0);
+    const v1 = f32x4.splat(a1);
+    const v2 = f32x4.splat(a2);
+    const row1 = bt + <usize>(n * 4);
+    const row2 = bt + <usize>(2 * n * 4);
+    let j = 0;
+    for (; j < n4; j += 4) {
+      const o = <usize>(j * 4);
+      let acc = f32x4.mul(v0, v128.load(bt + o));
+      if (k > 1) acc = f32x4.add(acc, f32x4.mul(v1, v128.load(row1 + o)));
+      if (k > 2) acc = f32x4.add(acc, f32x4.mul(v2, v128.load(row2 + o)));
+      if (bias != 0) acc = f32x4.add(acc, v128.load(bias + o));
+      if (beta != 0) acc = f32x4.add(acc, f32x4.mul(betav, v128.load(crow + o)));
+      v128.store(crow + o, acc);
+    }
+    for (; j < n; j++) {
+      const o = <usize>(j * 4);
+      let acc = a0 * load<f32>(bt + o);
+      if (k > 1) acc += a1 * load<f32>(row1 + o);
+      if (k > 2) acc += a2 * load<f32>(row2 + o);
+      if (bias != 0) acc += load<f32>(bias + o);
+      if (beta != 0) acc += beta * load<f32>(crow + o);
+      store<f32>(crow + o, acc);
+    }
   }
 }

@@ -33,7 +33,9 @@ const cases: Record<string, Case> = {
   'lengths + reverse': { T: 5, B: 4, I: 3, H: 6, lengths: [1, 5, 3, 4], reverse: true },
   'bidirectional half (yStride, yOffset)': { T: 3, B: 4, I: 3, H: 5, yStride: 10, yOffset: 5 },
   'no bias, no h0': { T: 3, B: 4, I: 3, H: 8, noBias: true, noH0: true },
-  'large H (k-blocking)': { T: 2, B: 4, I: 5, H: 300 },
+  'large H (k-blocking)': { T: 2, B: 4, I: 5, H: 260 },
+  'batch of two, longer sequence': { T: 6, B: 2, I: 5, H: 9, lengths: [6, 4] },
+  'wide input (I > 4), batch of three': { T: 3, B: 3, I: 17, H: 8, reverse: true },
 };
 
 async function runCase(cell: CellKind, cs: Case, seed: number): Promise<void> {

@@ -31,6 +31,11 @@ describe('wasm gemm', () => {
     [64, 512, 128],
     [67, 13, 513],
     [130, 1030, 7],
+    [67, 3, 513],
+    [9, 1, 5],
+    [33, 40, 1],
+    [6, 17, 3],
+    [768, 2, 2],
   ];
   for (const [m, n, k] of shapes) {
     for (const transA of [false, true]) {

@@ -7,6 +7,7 @@
  */
 import {
   InvalidArgumentError,
+  OutOfMemoryError,
   SPECIFICATION_VERSION,
   ShapeError,
   checkCellBackward,
@@ -125,7 +126,7 @@ class WasmBackend implements Backend {
   constructor(
     private readonly mem: WebAssembly.Memory,
     private readonly k: KernelExports,
-    maxBytes: number,
+    private readonly maxBytes: number,
   ) {
     this.id = `wasm-${++instanceCounter}`;
     this.alloc_ = new LinearAllocator(mem, k.heapBase(), maxBytes, 'wasm');
@@ -151,6 +152,8 @@ class WasmBackend implements Backend {
   /** Scratch of at least `bytes` (kept between calls, grown geometrically). */
   private scratch(bytes: number): number {
     if (bytes > this.scratchBytes) {
+      // the kernels size their scratch in i32: a negative value means the problem passed 2 GiB
+      if (bytes < 0 || bytes > this.maxBytes) throw new OutOfMemoryError(this.name, bytes < 0 ? 2 ** 31 : bytes, 'kernel scratch space for this problem size');
       const want = Math.max(bytes, Math.ceil(this.scratchBytes * 1.5));
       if (this.scratchPtr !== 0) this.alloc_.free(this.scratchPtr);
       this.scratchPtr = 0;
@@ -262,6 +265,9 @@ class WasmBackend implements Backend {
     checkFiniteNumber('gemm.alpha', alpha);
     checkFiniteNumber('gemm.beta', beta);
     const { m, n, k } = p;
+    if (4 * (k * 1040 + 3 * (m + k)) + (1 << 20) >= 2 ** 31) {
+      throw new OutOfMemoryError(this.name, 4 * k * 1040, `GEMM packing space for k=${k} exceeds 2 GiB; split the product along k`);
+    }
     const work = this.scratch(this.k.gemmScratchBytes(m, n, k));
     this.k.gemm(
       m, n, k,
@@ -380,6 +386,18 @@ class WasmBackend implements Backend {
 
   // ---- recurrent cells ---------------------------------------------------------------------------
 
+  /**
+   * The kernels compute byte sizes and offsets in 32-bit integers: refuse (before any work) a
+   * sequence whose cache plus scratch could pass 2 GiB, with an error naming the size.
+   */
+  private checkProblemSize(G: number, T: number, B: number, I: number, H: number): void {
+    const TB = T * B;
+    const bytes = 4 * (TB * (3 * G * H + 4 * H + I) + G * H * (2 * H + 2 * I + 16)) + (1 << 20);
+    if (bytes >= 2 ** 31) {
+      throw new OutOfMemoryError(this.name, bytes, 'a sequence must fit in 2 GiB of WASM memory (cache and scratch); split it into shorter chunks or use a smaller batch');
+    }
+  }
+
   cellForward(p: CellForwardParams): Tensor | null {
     this.alive();
     const r = checkCellForward(this, p);
@@ -387,6 +405,7 @@ class WasmBackend implements Backend {
     const kind = CELL_CODE[p.cell];
     const training = p.training === true;
     let cache: WasmTensor | null = null;
+    this.checkProblemSize(r.G, T, B, I, H);
     if (training) {
       cache = this.newTensor([this.k.cacheFloats(kind, T, B, H)]);
       this.caches.set(cache, { cell: p.cell, T, B, I, H });
@@ -422,6 +441,7 @@ class WasmBackend implements Backend {
     }
     const kind = CELL_CODE[p.cell];
     const lstm = kind === 2;
+    this.checkProblemSize(r.G, T, B, I, H);
     const lens = this.lengths(r.lengths, B);
     const scratch = this.scratch(this.k.backwardScratchBytes(kind, T, B, I, H));
     this.k.cellBackward(

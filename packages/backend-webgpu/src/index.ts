@@ -1,6 +1,11 @@
 /**
- * @recur/backend-webgpu: recur's own WGSL kernels, in browsers and in Node (Dawn).
+ * @recur/backend-webgpu: recur's own WGSL kernels, in browsers (`navigator.gpu`) and in Node
+ * (the `webgpu` package, Dawn).
  *
  * @packageDocumentation
  */
-export {};
+export { createWebgpuBackend, maxHiddenFor } from './create-webgpu-backend.js';
+export { registerWebgpuBackend, probeWebgpu } from './register.js';
+export type { WebgpuBackendOptions } from './acquire-device.js';
+export { BackendDestroyedError, DeviceLimitError, WebgpuError } from './errors.js';
+export { bucketSize } from './buffer-pool.js';

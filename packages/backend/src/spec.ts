@@ -88,7 +88,7 @@ export interface CellShape {
   /** Walk time from T−1 down to 0 (the `_reverse` direction of a bidirectional layer). */
   readonly reverse?: boolean;
   /**
-   * Per-sequence lengths (B entries, each 1..T). Step t of sequence b is padding when
+   * Per-sequence lengths (B entries, each 0..T; 0 means the whole sequence is padding). Step t of sequence b is padding when
    * `t ≥ lengths[b]`: the state is carried unchanged, the output row is written as 0 and no
    * gradient flows through it. The same rule holds in both directions, so the reverse direction
    * of a padded sequence starts at its own last real step. Omit for full-length batches.

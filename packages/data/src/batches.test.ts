@@ -96,3 +96,16 @@ describe('batches', () => {
     expect(() => batches(w, { batchSize: 2, seed: 0.5 })).toThrow(/seed/);
   });
 });
+
+describe('batches with many columns (row-copy path)', () => {
+  it('time-major equals the transposed batch-major for 9 contiguous features', () => {
+    const cols: Record<string, number[]> = {};
+    for (let c = 0; c < 9; c++) cols[`c${c}`] = Array.from({ length: 12 }, (_, t) => t * 10 + c);
+    const wide = Series.fromColumns(cols);
+    const w = window(wide, { lookback: 3, targets: ['c0'] });
+    const bm = [...batches(w, { batchSize: 4 })];
+    const tm = [...batches(w, { batchSize: 4, layout: 'time-major' })];
+    tm.forEach((b, i) => expect(b.x).toEqual(toTimeMajor(bm[i]!.x, bm[i]!.B, 3, 9)));
+    expect(bm[0]!.x.subarray(9, 18)).toEqual(Float32Array.from({ length: 9 }, (_, c) => 10 + c));
+  });
+});

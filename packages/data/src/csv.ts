@@ -11,6 +11,8 @@
  * when a reader is called, through a specifier bundlers do not follow, so the package still
  * bundles for browsers (which use windows, scalers and splits but not this reader).
  */
+import type * as NodeFs from 'node:fs';
+import type * as CsvParse from 'csv-parse';
 import {
   CsvParseError,
   EmptyDataError,
@@ -96,7 +98,7 @@ function describeSource(source: CsvSource): string {
 
 async function* openSource(source: CsvSource): AsyncGenerator<string | Uint8Array> {
   if (typeof source === 'string' || source instanceof URL) {
-    const fs = await importAtRuntime<typeof import('node:fs')>('node:fs');
+    const fs = await importAtRuntime<typeof NodeFs>('node:fs');
     const stream = fs.createReadStream(source);
     try {
       for await (const chunk of stream) yield chunk as Uint8Array;
@@ -119,7 +121,7 @@ interface ParsedRecord {
 
 /** Records from csv-parse, with backpressure, closing the source when the consumer stops. */
 async function* records(source: CsvSource, delimiter: string): AsyncGenerator<ParsedRecord> {
-  const { parse } = await importAtRuntime<typeof import('csv-parse')>('csv-parse');
+  const { parse } = await importAtRuntime<typeof CsvParse>('csv-parse');
   const parser = parse({ delimiter, info: true, relax_column_count: true, skip_empty_lines: true, trim: true, bom: true });
   const input = openSource(source);
   let stopped = false;

@@ -37,7 +37,9 @@ export interface WindowOptions {
    * `'within'` (default): inputs and targets both lie inside this series' rows.
    * `'preceding'`: targets lie inside, but inputs may reach back into the rows that precede
    * this view in its buffer (e.g. a validation window whose inputs are the end of training).
-   * Inputs from the past are not leakage; targets never leave the part.
+   * Inputs from the past are not leakage. The scored targets (direct y, recursive y and
+   * `future`) never leave the part; only with `teacherForcing` may the per-step training
+   * targets of the first steps fall in the preceding (past) rows.
    */
   history?: 'within' | 'preceding';
 }
@@ -211,9 +213,16 @@ export class Windows {
     const w = this.series.width;
     const row0 = this.series.start + s + offset;
     const k = cols.length;
-    if (k === w && cols === this.featureIndex && this.contiguousFeatures && rowStride === k) {
-      out.set(buf.subarray(row0 * w, (row0 + steps) * w), outOffset);
-      return;
+    if (k === w && cols === this.featureIndex && this.contiguousFeatures) {
+      // All columns in order: one block copy (batch-major), or one row copy per step (time-major).
+      if (rowStride === k) {
+        out.set(buf.subarray(row0 * w, (row0 + steps) * w), outOffset);
+        return;
+      }
+      if (w >= 8) {
+        for (let t = 0; t < steps; t++) out.set(buf.subarray((row0 + t) * w, (row0 + t + 1) * w), outOffset + t * rowStride);
+        return;
+      }
     }
     for (let t = 0; t < steps; t++) {
       const src = (row0 + t) * w;

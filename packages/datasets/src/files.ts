@@ -3,14 +3,17 @@
  * `node:path` are imported dynamically, when a loader is called, so the catalogue still
  * bundles for browsers.
  */
+import type * as NodeFs from 'node:fs';
+import type * as NodeModule from 'node:module';
+import type * as NodePath from 'node:path';
 import { RecurDataError } from '@recur/data';
 import { importAtRuntime } from './node-import';
 
 /** Absolute path of `file` (relative to the package root) inside npm package `pkg`. */
 export async function packageFile(pkg: string, file: string): Promise<string> {
   const [{ createRequire }, path] = await Promise.all([
-    importAtRuntime<typeof import('node:module')>('node:module'),
-    importAtRuntime<typeof import('node:path')>('node:path'),
+    importAtRuntime<typeof NodeModule>('node:module'),
+    importAtRuntime<typeof NodePath>('node:path'),
   ]);
   const require = createRequire(import.meta.url);
   let root: string;
@@ -21,7 +24,7 @@ export async function packageFile(pkg: string, file: string): Promise<string> {
   } catch {
     try {
       let dir = path.dirname(require.resolve(pkg));
-      const { existsSync } = await importAtRuntime<typeof import('node:fs')>('node:fs');
+      const { existsSync } = await importAtRuntime<typeof NodeFs>('node:fs');
       while (!existsSync(path.join(dir, 'package.json'))) {
         const up = path.dirname(dir);
         if (up === dir) throw new Error('no package.json');

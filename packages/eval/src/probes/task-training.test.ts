@@ -32,5 +32,6 @@ describe('task training', () => {
       ['lstm', 3, 'accuracy', 1 / 3],
     ]);
     expect(rows[0]!.score).toBeGreaterThan(0.9);
+    expect(backend.memory().liveTensors).toBe(0); // models and optimizer state freed
   });
 });

@@ -140,6 +140,7 @@ export async function trainOnTask(options: TaskTrainingOptions): Promise<TaskTra
     }
   }
   const wallMs = performance.now() - started;
+  optimizer.dispose();
   const held = options.task(-1 - seed, options.evalSize ?? 512);
   const score = await scoreOnTask(model, held);
   return {

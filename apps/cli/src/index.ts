@@ -1,0 +1,6 @@
+/**
+ * @recur/cli: The recur command: train, eval, predict, probe, generate, import/export PyTorch.
+ *
+ * @packageDocumentation
+ */
+export {};

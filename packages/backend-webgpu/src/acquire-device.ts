@@ -1,0 +1,140 @@
+/**
+ * Finding a GPU: `navigator.gpu` in browsers, the `webgpu` npm package (Dawn) in Node, or
+ * objects the caller passes in. Requests the adapter's own limits for the few that matter,
+ * so large models get as much as the hardware allows.
+ */
+import { BackendUnavailableError } from '@recur/backend';
+
+/** Options of `createWebgpuBackend`. */
+export interface WebgpuBackendOptions {
+  /** A `GPU` object (Node: `create([])` from the `webgpu` package). Default: `navigator.gpu`, then the `webgpu` package. */
+  readonly gpu?: GPU;
+  /** Use this adapter instead of requesting one. */
+  readonly adapter?: GPUAdapter;
+  /** Use this device (the backend does not destroy it on `destroy()`). */
+  readonly device?: GPUDevice;
+  /** Passed to `requestAdapter`. */
+  readonly powerPreference?: GPUPowerPreference;
+}
+
+/** Limits recur asks for at the adapter's maximum. */
+export const REQUESTED_LIMITS = [
+  'maxStorageBufferBindingSize',
+  'maxBufferSize',
+  'maxComputeWorkgroupStorageSize',
+  'maxStorageBuffersPerShaderStage',
+  'maxComputeInvocationsPerWorkgroup',
+  'maxComputeWorkgroupSizeX',
+  'maxComputeWorkgroupSizeY',
+  'maxComputeWorkgroupsPerDimension',
+] as const;
+
+/** The least the kernels need (the WebGPU defaults are all above these). */
+export const MINIMUM_LIMITS: Readonly<Record<string, number>> = {
+  maxStorageBuffersPerShaderStage: 7,
+  maxComputeInvocationsPerWorkgroup: 256,
+  maxComputeWorkgroupSizeX: 256,
+  maxComputeWorkgroupSizeY: 16,
+  maxComputeWorkgroupStorageSize: 4096,
+};
+
+/** A device and who owns it. */
+export interface AcquiredDevice {
+  readonly device: GPUDevice;
+  /** True when recur requested the device and should destroy it. */
+  readonly owned: boolean;
+  /** Adapter description for diagnostics ('' when unknown). */
+  readonly description: string;
+}
+
+const NAME = 'webgpu';
+
+/** Why WebGPU cannot be used, or the GPU object. */
+export type GpuLookup = { readonly gpu: GPU } | { readonly reason: string };
+
+/** Load `create` from the `webgpu` package without a static import (it is an optional peer). */
+async function importDawn(): Promise<GpuLookup> {
+  const specifier = 'webgpu';
+  let mod: { create?: (flags: string[]) => GPU; globals?: Record<string, unknown>; default?: unknown };
+  try {
+    mod = (await import(/* @vite-ignore */ specifier)) as typeof mod;
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    if (/cannot find (module|package)|ERR_MODULE_NOT_FOUND|Failed to resolve/i.test(msg)) {
+      return { reason: 'no navigator.gpu, and the `webgpu` npm package (Dawn for Node) is not installed: `npm i webgpu`' };
+    }
+    return { reason: `no navigator.gpu, and the \`webgpu\` package failed to load: ${msg}` };
+  }
+  const m = (mod.create ? mod : (mod.default as typeof mod | undefined)) ?? mod;
+  if (typeof m.create !== 'function') return { reason: 'the `webgpu` package does not export create()' };
+  // Dawn's GPU objects check `instanceof` against these classes; make them global once.
+  if (m.globals) {
+    for (const [k, v] of Object.entries(m.globals)) {
+      if (!(k in globalThis)) (globalThis as Record<string, unknown>)[k] = v;
+    }
+  }
+  return { gpu: m.create([]) };
+}
+
+/** The GPU object to use: the option, `navigator.gpu`, or Dawn. */
+export async function findGpu(options: WebgpuBackendOptions = {}): Promise<GpuLookup> {
+  if (options.gpu) return { gpu: options.gpu };
+  const nav = (globalThis as { navigator?: { gpu?: GPU } }).navigator;
+  if (nav?.gpu) return { gpu: nav.gpu };
+  const isNode = typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === 'string';
+  if (!isNode) return { reason: 'this browser has no navigator.gpu (WebGPU is off or unsupported; Chromium needs a secure context, or --enable-unsafe-webgpu)' };
+  return importDawn();
+}
+
+function adapterHint(): string {
+  return 'no WebGPU adapter was found (on Linux without a GPU, install Debian\'s chromium and libvulkan1 and set VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json for SwiftShader)';
+}
+
+/** Request an adapter; resolves to it or to the reason there is none. */
+export async function findAdapter(options: WebgpuBackendOptions = {}): Promise<{ adapter: GPUAdapter } | { reason: string }> {
+  if (options.adapter) return { adapter: options.adapter };
+  const found = await findGpu(options);
+  if ('reason' in found) return found;
+  let adapter: GPUAdapter | null;
+  try {
+    adapter = await found.gpu.requestAdapter(options.powerPreference ? { powerPreference: options.powerPreference } : undefined);
+  } catch (e) {
+    return { reason: `requestAdapter() failed: ${e instanceof Error ? e.message : String(e)}` };
+  }
+  return adapter ? { adapter } : { reason: adapterHint() };
+}
+
+/** A device with the limits recur needs, or a BackendUnavailableError that says why not. */
+export async function acquireDevice(options: WebgpuBackendOptions = {}): Promise<AcquiredDevice> {
+  if (options.device) {
+    checkMinimums(options.device.limits);
+    return { device: options.device, owned: false, description: 'caller-provided device' };
+  }
+  const found = await findAdapter(options);
+  if ('reason' in found) throw new BackendUnavailableError(NAME, found.reason, []);
+  const { adapter } = found;
+  checkMinimums(adapter.limits);
+  const requiredLimits: Record<string, number> = {};
+  for (const k of REQUESTED_LIMITS) {
+    const v = (adapter.limits as unknown as Record<string, number | undefined>)[k];
+    if (typeof v === 'number') requiredLimits[k] = v;
+  }
+  let device: GPUDevice;
+  try {
+    device = await adapter.requestDevice({ requiredLimits, label: 'recur' });
+  } catch (e) {
+    throw new BackendUnavailableError(NAME, `requestDevice() failed: ${e instanceof Error ? e.message : String(e)}`, []);
+  }
+  const info = (adapter as { info?: { vendor?: string; architecture?: string; description?: string } }).info;
+  const description = [info?.vendor, info?.architecture, info?.description].filter((s) => s).join(' ');
+  return { device, owned: true, description };
+}
+
+function checkMinimums(limits: GPUSupportedLimits): void {
+  for (const [k, min] of Object.entries(MINIMUM_LIMITS)) {
+    const v = (limits as unknown as Record<string, number | undefined>)[k];
+    if (typeof v === 'number' && v < min) {
+      throw new BackendUnavailableError(NAME, `the adapter's ${k} is ${v}; recur's kernels need at least ${min}`, []);
+    }
+  }
+}

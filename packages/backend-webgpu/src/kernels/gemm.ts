@@ -1,0 +1,48 @@
+/**
+ * Encoding GEMMs into a pass: the public `gemm` and the GEMMs inside the cell kernels.
+ * Grids taller than the device's workgroup limit are split into row chunks.
+ */
+import type { GpuContext, PassBuilder } from '../gpu-context.js';
+import { GEMM, GEMM_PARAMS, GEMM_TILE } from '../shaders/gemm.js';
+
+/** An operand: buffer, element offset, leading dimension, and whether it is used transposed. */
+export interface Operand {
+  readonly buf: GPUBuffer;
+  readonly off: number;
+  readonly ld: number;
+  readonly trans?: boolean;
+}
+
+/** C = alpha·op(A)·op(B) + beta·C (+ bias), op(A) m×k, op(B) k×n, C m×n. */
+export function encodeGemm(
+  ctx: GpuContext,
+  pb: PassBuilder,
+  m: number,
+  n: number,
+  k: number,
+  alpha: number,
+  a: Operand,
+  b: Operand,
+  beta: number,
+  c: Operand,
+  bias: { readonly buf: GPUBuffer; readonly off: number } | null,
+  /** Reuse a parameter slot across calls with identical arguments (per-step GEMMs). */
+  slotCache?: Map<string, number>,
+): void {
+  const maxRows = ctx.limits.maxComputeWorkgroupsPerDimension * GEMM_TILE;
+  const transA = a.trans === true;
+  for (let r0 = 0; r0 < m; r0 += maxRows) {
+    const rows = Math.min(maxRows, m - r0);
+    // Row r0 of op(A) starts at column r0 of A when A is transposed.
+    const offA = a.off + (transA ? r0 : r0 * a.ld);
+    const values = [rows, n, k, transA ? 1 : 0, b.trans ? 1 : 0, offA, b.off, c.off + r0 * c.ld, a.ld, b.ld, alpha, beta, bias ? 1 : 0, bias ? bias.off : 0, c.ld];
+    let slot: number | undefined;
+    const key = slotCache ? values.join(',') : '';
+    if (slotCache) slot = slotCache.get(key);
+    if (slot === undefined) {
+      slot = pb.slot(GEMM_PARAMS, values);
+      slotCache?.set(key, slot);
+    }
+    pb.dispatch(GEMM, slot, [a.buf, b.buf, bias ? bias.buf : ctx.dummyRead, c.buf], Math.ceil(n / GEMM_TILE), Math.ceil(rows / GEMM_TILE));
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * Tiled GEMM: C[offC + r·ldc + c] = alpha·Σ_k op(A)[r,k]·op(B)[k,c] + beta·C + bias[offBias + c].
+ *
+ * op(A) is m×k: A[offA + r·lda + k], or A[offA + k·lda + r] when transA.
+ * op(B) is k×n: B[offB + k·ldb + c], or B[offB + c·ldb + k] when transB.
+ * A 16×16 workgroup computes a 16×16 tile of C, walking K in steps of 16 through two tiles in
+ * workgroup memory. beta = 0 overwrites C without reading it (NaN in C does not leak through).
+ */
+import type { KernelSpec } from '../gpu-context.js';
+
+/** Rows and columns of one tile (the workgroup is TILE × TILE threads). */
+export const GEMM_TILE = 16;
+
+/** Uniform field types of {@link GEMM}, in order. */
+export const GEMM_PARAMS = 'uuuuuuuuuuffuuu';
+
+export const GEMM: KernelSpec = {
+  name: 'gemm',
+  bindings: 'rrrw',
+  code: /* wgsl */ `
+struct P {
+  M: u32, N: u32, K: u32, transA: u32, transB: u32,
+  offA: u32, offB: u32, offC: u32, lda: u32, ldb: u32,
+  alpha: f32, beta: f32, hasBias: u32, offBias: u32,
+  ldc: u32,
+};
+@group(0) @binding(0) var<uniform> p: P;
+@group(0) @binding(1) var<storage, read> A: array<f32>;
+@group(0) @binding(2) var<storage, read> Bm: array<f32>;
+@group(0) @binding(3) var<storage, read> bias: array<f32>;
+@group(0) @binding(4) var<storage, read_write> C: array<f32>;
+
+var<workgroup> tA: array<array<f32, 17>, 16>;
+var<workgroup> tB: array<array<f32, 17>, 16>;
+
+@compute @workgroup_size(16, 16)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  let row = wid.y * 16u + lid.y;
+  let col = wid.x * 16u + lid.x;
+  var acc = 0.0;
+  for (var k0 = 0u; k0 < p.K; k0 = k0 + 16u) {
+    // tA[ly][lx] = op(A)[row, k0 + lx]
+    let ak = k0 + lid.x;
+    var av = 0.0;
+    if (row < p.M && ak < p.K) {
+      av = A[select(p.offA + row * p.lda + ak, p.offA + ak * p.lda + row, p.transA != 0u)];
+    }
+    tA[lid.y][lid.x] = av;
+    // tB[ly][lx] = op(B)[k0 + ly, col]
+    let bk = k0 + lid.y;
+    var bv = 0.0;
+    if (bk < p.K && col < p.N) {
+      bv = Bm[select(p.offB + bk * p.ldb + col, p.offB + col * p.ldb + bk, p.transB != 0u)];
+    }
+    tB[lid.y][lid.x] = bv;
+    workgroupBarrier();
+    for (var kk = 0u; kk < 16u; kk = kk + 1u) {
+      acc = acc + tA[lid.y][kk] * tB[kk][lid.x];
+    }
+    workgroupBarrier();
+  }
+  if (row < p.M && col < p.N) {
+    let ci = p.offC + row * p.ldc + col;
+    var v = p.alpha * acc;
+    if (p.beta != 0.0) { v = v + p.beta * C[ci]; }
+    if (p.hasBias != 0u) { v = v + bias[p.offBias + col]; }
+    C[ci] = v;
+  }
+}
+`,
+};
