@@ -37,8 +37,8 @@ export function createFloat64Backend(): Backend {
     live.add(t);
     return t;
   };
-  const check = (t: Tensor, what: string, size?: number) =>
-    size === undefined ? checkTensor(self, t, what) : checkExact(self, t, what, size);
+  /** Live, ours, and holding at least `minSize` elements. */
+  const check = (t: Tensor, what: string, minSize?: number) => checkTensor(self, t, what, minSize);
 
   const backend: Backend = {
     specificationVersion: SPECIFICATION_VERSION,

@@ -183,14 +183,23 @@ export function gateHeatmapChart(input: GateHeatmapInput, options: ChartOptions 
       height: options.height ?? Math.max(40, Math.min(14, Math.floor(240 / Math.max(hidden, 1))) * hidden),
       mark: 'rect',
       encoding: {
-        x: { field: 't', type: 'ordinal', title: 'step t', axis: { labelOverlap: true } },
-        y: { field: 'unit', type: 'ordinal', title: 'hidden unit', axis: { labelOverlap: true } },
+        x: { field: 't', type: 'ordinal', title: 'step t', axis: { labelOverlap: true, values: tickValues(steps) } },
+        y: { field: 'unit', type: 'ordinal', title: 'hidden unit', axis: { labelOverlap: true, values: tickValues(hidden) } },
         color: { field: 'value', type: 'quantitative', title: 'activation', scale: { scheme: 'viridis' } },
         tooltip: [{ field: 'gate' }, { field: 't' }, { field: 'unit' }, { field: 'value', format: '.3f' }],
       },
     },
-    resolve: { scale: { x: 'independent', y: 'independent' } },
+    // Each gate gets its own colour scale and legend: gates live in [0, 1], g/n/h in [−1, 1], c is unbounded.
+    resolve: { scale: { x: 'independent', y: 'independent', color: 'independent' } },
   } as TopLevelSpec;
+}
+
+/** About ten evenly spaced tick values over 0..n−1. */
+function tickValues(n: number): number[] {
+  const step = Math.max(1, Math.ceil(n / 10));
+  const out: number[] = [];
+  for (let v = 0; v < n; v += step) out.push(v);
+  return out;
 }
 
 /** One point of a task sweep: score of one cell kind at one gap. */
@@ -225,7 +234,7 @@ export function taskSweepChart(rows: readonly SweepRow[], options: ChartOptions 
       data: { values: [{ y: options.chance, label: 'chance' }] },
       layer: [
         { mark: { type: 'rule', strokeDash: [6, 4], color: 'gray' }, encoding: { y: { field: 'y', type: 'quantitative' } } },
-        { mark: { type: 'text', align: 'right', dy: -5, color: 'gray' }, encoding: { y: { field: 'y', type: 'quantitative' }, x: { value: options.width ?? 420 }, text: { field: 'label' } } },
+        { mark: { type: 'text', align: 'left', dx: 4, dy: -5, color: 'gray' }, encoding: { y: { field: 'y', type: 'quantitative' }, x: { value: 0 }, text: { field: 'label' } } },
       ],
     });
   }

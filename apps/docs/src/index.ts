@@ -1,0 +1,6 @@
+/**
+ * @recur/docs: The recur docs site
+ *
+ * @packageDocumentation
+ */
+export {};
