@@ -12,9 +12,9 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import type { RunPlan } from './measure.js';
+import { benchFile, repoRoot } from './paths.js';
 import { createBrainPeer } from './peers/brain.js';
 import { createOnnxPeer } from './peers/onnxruntime.js';
 import { createPytorchPeer } from './peers/pytorch.js';
@@ -99,7 +99,7 @@ async function main(): Promise<void> {
   };
   const md = markdown(report);
   console.log(`\n${md}`);
-  const outDir = arg('out') ?? (smoke ? join(os.tmpdir(), 'recur-bench') : fileURLToPath(new URL('../results', import.meta.url)));
+  const outDir = arg('out') ?? (smoke ? join(os.tmpdir(), 'recur-bench') : benchFile('results'));
   mkdirSync(outDir, { recursive: true });
   const stem = report.date.slice(0, 10) + (smoke ? '.smoke' : '');
   for (const [ext, text] of [['json', JSON.stringify(report, null, 2) + '\n'], ['md', md]] as const) {
@@ -114,8 +114,8 @@ async function main(): Promise<void> {
 
 /** The @recur/data windowing benchmark (issue 4), when it is built. */
 function runDataBench(smoke: boolean): string | null {
-  const script = fileURLToPath(new URL('../../packages/data/bench/windowing.mjs', import.meta.url));
-  const r = spawnSync(process.execPath, ['--expose-gc', script, ...(smoke ? ['--smoke'] : [])], { encoding: 'utf8' });
+  const script = join(repoRoot, 'packages', 'data', 'bench', 'windowing.mjs');
+  const r = spawnSync(process.execPath, ['--expose-gc', script, ...(smoke ? ['--points', '200000'] : [])], { encoding: 'utf8' });
   if (r.status !== 0) return `data windowing bench: failed or missing (${(r.stderr || r.error?.message || '').trim().split('\n').pop()})`;
   return `data windowing bench: ${r.stdout.trim().split('\n').pop()}`;
 }

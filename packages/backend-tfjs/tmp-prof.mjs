@@ -8,9 +8,9 @@ const y=b.alloc([T,B,H]), hN=b.alloc([B,H]), cN=b.alloc([B,H]);
 const dWih=b.alloc([G*H,I]), dWhh=b.alloc([G*H,H]), dbIh=b.alloc([G*H]), dbHh=b.alloc([G*H]), dx=b.alloc([T,B,I]);
 const p = {cell:'lstm',T,B,I,H,x,wIh,wHh,bIh,bHh,h0:null,c0:null,y,hN,cN};
 for (let rep=0; rep<4; rep++) {
-  let t0=performance.now(); b.cellForward(p); await b.read(hN); const tInf=performance.now()-t0;
-  t0=performance.now(); const cache=b.cellForward({...p,training:true}); await b.read(hN); const tTr=performance.now()-t0;
-  t0=performance.now(); b.cellBackward({...p,cache,dy:y,dhN:null,dx,dWih,dWhh,dbIh,dbHh}); await b.read(dWhh); const tBw=performance.now()-t0;
+  const now=()=>{const u=process.cpuUsage(); return (u.user+u.system)/1000;}; let t0=now(); b.cellForward(p); await b.read(hN); const tInf=now()-t0;
+  t0=now(); const cache=b.cellForward({...p,training:true}); await b.read(hN); const tTr=now()-t0;
+  t0=now(); b.cellBackward({...p,cache,dy:y,dhN:null,dx,dWih,dWhh,dbIh,dbHh}); await b.read(dWhh); const tBw=now()-t0;
   b.dispose(cache);
   console.log(engine, 'infer', tInf.toFixed(1), 'fwd-train', tTr.toFixed(1), 'bwd', tBw.toFixed(1));
 }

@@ -3,6 +3,7 @@
  * a package that is missing, unbuilt or broken is listed as unavailable with its reason instead
  * of crashing the command.
  */
+import { CliUserError } from './errors.js';
 import { listBackends, registerBackend, selectBackend, useBackend, type Backend, type BackendInfo } from '@recur/backend';
 
 interface BackendPackage {
@@ -22,7 +23,11 @@ const PACKAGES: readonly BackendPackage[] = [
   { pkg: '@recur/backend-tfjs', register: 'registerTfjsBackends', fallbackName: 'tfjs', description: 'Adapter over TensorFlow.js engines.' },
 ];
 
-let registered: Promise<void> | null = null;
+/** Packages whose registration ran (or is running). */
+const registered = new Map<string, Promise<void>>();
+
+/** Backends whose probe starts a GPU driver (slow, and noisy on machines without a GPU): loaded only when asked for. */
+const GPU_PACKAGES = new Set(['@recur/backend-webgpu']);
 
 /** Import a module by a runtime specifier (kept out of the bundle on purpose). */
 async function importRuntime(specifier: string): Promise<Record<string, unknown>> {
@@ -36,34 +41,40 @@ function reasonOf(e: unknown): string {
   return msg.split('\n')[0] ?? msg;
 }
 
-/** Register every backend package that loads; the ones that do not are registered as unavailable with the reason. */
-export function registerAllBackends(): Promise<void> {
-  registered ??= (async () => {
-    for (const p of PACKAGES) {
-      try {
-        const mod = await importRuntime(p.pkg);
-        const register = mod[p.register];
-        if (typeof register !== 'function') throw new Error(`${p.pkg} does not export ${p.register}() yet`);
-        (register as () => void)();
-      } catch (e) {
-        const reason = reasonOf(e);
-        registerBackend(p.fallbackName, {
-          create: () => {
-            throw new Error(reason);
-          },
-          probe: () => ({ available: false, reason }),
-          priority: -100,
-          description: p.description,
-        });
-      }
-    }
-  })();
-  return registered;
+async function registerPackage(p: BackendPackage): Promise<void> {
+  try {
+    const mod = await importRuntime(p.pkg);
+    const register = mod[p.register];
+    if (typeof register !== 'function') throw new Error(`${p.pkg} does not export ${p.register}() yet`);
+    (register as () => void)();
+  } catch (e) {
+    const reason = reasonOf(e);
+    registerBackend(p.fallbackName, {
+      create: () => {
+        throw new Error(reason);
+      },
+      probe: () => ({ available: false, reason }),
+      priority: -100,
+      description: p.description,
+    });
+  }
+}
+
+/**
+ * Register every backend package that loads; the ones that do not are registered as unavailable
+ * with the reason. GPU backends are included only with `gpu` (their probe starts a driver).
+ */
+export async function registerAllBackends(options: { gpu?: boolean } = {}): Promise<void> {
+  for (const p of PACKAGES) {
+    if (GPU_PACKAGES.has(p.pkg) && !options.gpu) continue;
+    if (!registered.has(p.pkg)) registered.set(p.pkg, registerPackage(p));
+    await registered.get(p.pkg);
+  }
 }
 
 /** Every backend with availability. */
 export async function allBackends(): Promise<BackendInfo[]> {
-  await registerAllBackends();
+  await registerAllBackends({ gpu: true });
   return listBackends();
 }
 
@@ -72,10 +83,17 @@ export async function allBackends(): Promise<BackendInfo[]> {
  * priority). Throws BackendUnavailableError (listing the available ones) for unknown names.
  */
 export async function resolveBackendFlag(name: string): Promise<{ backend: Backend; chosen: string; auto: boolean }> {
-  await registerAllBackends();
   if (name === 'auto') {
+    await registerAllBackends({ gpu: true });
     const backend = await selectBackend(['auto']);
     return { backend, chosen: backend.name, auto: true };
+  }
+  const gpu = PACKAGES.some((p) => GPU_PACKAGES.has(p.pkg) && name.startsWith(p.fallbackName));
+  await registerAllBackends({ gpu });
+  const infos = await listBackends();
+  if (!infos.some((i) => i.name === name)) {
+    const available = infos.filter((i) => i.available).map((i) => i.name);
+    throw new CliUserError(`Unknown backend "${name}". Available here: ${available.join(', ')}${gpu ? '' : ' (webgpu is probed only when named; `recur backends` lists every backend)'}.`);
   }
   const backend = await useBackend(name);
   return { backend, chosen: name, auto: false };

@@ -65,6 +65,7 @@ export async function runCli(argv: readonly string[], options: RunOptions = {}):
       writeErr: (s) => streams.stderr.write(s),
       outputError: (s, write) => write(s.split('\n')[0]!.replace(/^error: /, 'recur: ') + '\n'),
     })
+    .enablePositionalOptions()
     .showSuggestionAfterError(true)
     .addHelpText('after', `\nRun \`recur <command> --help\` for a command's flags and examples.\n`);
 

@@ -100,7 +100,7 @@ export async function loadSeries(source: DataSourceSpec): Promise<LoadedData> {
   const info = datasetInfo(name);
   if (info.kind !== 'series') throw new CliUserError(`Dataset "${name}" is text; use it with \`recur train --task lm --dataset ${name}\`.`);
   const series = await loadDataset(name as SeriesDatasetName);
-  return { series, info, label: `${name} (${info.description})` };
+  return { series, info, label: name };
 }
 
 /** Load the text of a language-model source. */

@@ -3,12 +3,12 @@
  * PyTorch `nn.LSTM(8, 128)` exports committed under bench/fixtures (tools/bench/export_onnx.py),
  * so only W3 (whole sequence) and W4 (one step, state carried) shapes are available.
  */
-import { fileURLToPath } from 'node:url';
 import { measure, type RunPlan } from '../measure.js';
+import { benchFile } from '../paths.js';
 import { randomData, type Workload } from '../workloads.js';
 import type { Contender } from './types.js';
 
-const fixture = (name: string) => fileURLToPath(new URL(`../../fixtures/${name}`, import.meta.url));
+const fixture = (name: string) => benchFile('fixtures', name);
 
 export async function createOnnxPeer(): Promise<Contender> {
   const ort = await import('onnxruntime-node');

@@ -4,12 +4,12 @@
  * recur's. Absent torch, it is skipped with the printed reason.
  */
 import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { benchFile } from '../paths.js';
 import type { RunPlan, Timing } from '../measure.js';
 import type { Workload } from '../workloads.js';
 import type { Contender } from './types.js';
 
-const script = fileURLToPath(new URL('../../python/torch_peer.py', import.meta.url));
+const script = benchFile('python', 'torch_peer.py');
 
 function findPython(): { python: string; version: string } | string {
   const tried: string[] = [];

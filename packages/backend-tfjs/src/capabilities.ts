@@ -5,13 +5,15 @@ import type { Tfjs } from './tf-types.js';
 
 /**
  * The precision the active engine computes in. Every engine stores float32, except WebGL on
- * devices that cannot render to float32 textures (`WEBGL_RENDER_FLOAT32_CAPABLE` false), where
- * tfjs falls back to 16-bit textures.
+ * devices that cannot render to float32 textures (`WEBGL_RENDER_FLOAT32_CAPABLE` false), or when
+ * the app forces 16-bit textures (`WEBGL_FORCE_F16_TEXTURES`): tfjs then uses half floats.
  */
 export function enginePrecision(tf: Tfjs, engine: TfjsEngine): Precision {
   if (engine !== 'webgl') return 'float32';
   try {
-    return tf.env().getBool('WEBGL_RENDER_FLOAT32_CAPABLE') ? 'float32' : 'float16';
+    const env = tf.env();
+    if (env.getBool('WEBGL_FORCE_F16_TEXTURES')) return 'float16';
+    return env.getBool('WEBGL_RENDER_FLOAT32_CAPABLE') ? 'float32' : 'float16';
   } catch {
     // The flag is registered by tfjs-backend-webgl; without it, assume the weaker precision.
     return 'float16';

@@ -126,6 +126,32 @@ describe('one global tfjs engine, several instances', () => {
     wasm.dispose(b);
   });
 
+  it('gemm with every transpose combination agrees across engines, also after the operands change', async () => {
+    const m = 3;
+    const n = 4;
+    const k = 5;
+    const vals = (len: number, s: number) => Array.from({ length: len }, (_, i) => Math.cos(i * s));
+    for (const transA of [false, true]) {
+      for (const transB of [false, true]) {
+        const out: number[][] = [];
+        for (const be of [cpu, wasm]) {
+          const a = be.upload(vals(m * k, 0.3), transA ? [k, m] : [m, k]);
+          const b = be.upload(vals(k * n, 0.7), transB ? [n, k] : [k, n]);
+          const c = be.alloc([m, n]);
+          be.gemm({ a, b, c, m, n, k, transA, transB });
+          const first = Array.from(await be.read(c));
+          be.write(b, [2, -3], 3); // the cached transpose (wasm) must follow
+          be.scale(a, -0.5);
+          be.gemm({ a, b, c, m, n, k, transA, transB, beta: 1 });
+          out.push([...first, ...(await be.read(c))]);
+          for (const t of [a, b, c]) be.dispose(t);
+        }
+        const [x, y] = out as [number[], number[]];
+        for (let i = 0; i < x.length; i++) expect(Math.abs((x[i] as number) - (y[i] as number))).toBeLessThan(1e-5);
+      }
+    }
+  });
+
   it('runs a whole LSTM sequence on each engine with the same result', async () => {
     const T = 4;
     const B = 2;

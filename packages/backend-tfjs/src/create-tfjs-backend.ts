@@ -24,7 +24,7 @@ import {
 import { tfjsCapabilities } from './capabilities.js';
 import type { TfjsContext } from './context.js';
 import { isTfjsEngine, registryName, TFJS_ENGINES, type TfjsEngine } from './engines.js';
-import { HandleStore, handleOf, TfjsTensor, valueOf } from './handle-store.js';
+import { cacheTensors, HandleStore, handleOf, TfjsTensor, valueOf, type CellCache } from './handle-store.js';
 import { cellBackward } from './kernels/cell-backward.js';
 import { cellForward } from './kernels/cell-forward.js';
 import { gather, scatterAdd } from './kernels/embedding.js';
@@ -179,7 +179,7 @@ function makeTfjsBackend(tf: Tfjs, engine: TfjsEngine, name: string): TfjsBacken
       // handle's tensor while the read is pending cannot free the data under it.
       const snapshot = h.value
         ? tf.clone(h.value)
-        : tf.tidy(() => tf.concat(Object.values(h.cache?.parts ?? {}).map((p) => tf.reshape(p, [p.size])), 0) as TfTensor1D);
+        : tf.tidy(() => tf.concat(cacheTensors(h.cache as CellCache).map((p) => tf.reshape(p, [p.size])), 0) as TfTensor1D);
       try {
         const values = await snapshot.data();
         return new Float32Array(values as Float32Array);

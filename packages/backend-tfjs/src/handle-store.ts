@@ -10,7 +10,12 @@
 import { DisposedTensorError, InvalidArgumentError, shapeSize, type Tensor } from '@recur/backend';
 import type { Tfjs, TfTensor, TfTensor1D } from './tf-types.js';
 
-/** What `cellForward({ training: true })` keeps for `cellBackward` (all tensors kept, time-indexed). */
+/**
+ * What `cellForward({ training: true })` keeps for `cellBackward`: per named part, one kept tfjs
+ * tensor per time step (indexed by t). Per-step tensors, not one stacked [T, …] tensor, because
+ * taking rows back out of a stacked tensor is slow on some engines (tfjs-backend-wasm copies the
+ * whole input for every slice).
+ */
 export interface CellCache {
   readonly cell: string;
   readonly T: number;
@@ -18,8 +23,8 @@ export interface CellCache {
   readonly I: number;
   readonly H: number;
   readonly reverse: boolean;
-  /** The tfjs tensors the cache owns, by name. */
-  readonly parts: Readonly<Record<string, TfTensor>>;
+  /** The tfjs tensors the cache owns, by name, one per time step. */
+  readonly parts: Readonly<Record<string, readonly TfTensor[]>>;
 }
 
 /** A recur tensor handle whose buffer is a TensorFlow.js tensor. */
@@ -32,6 +37,11 @@ export class TfjsTensor implements Tensor {
   value: TfTensor1D | null;
   /** Set on the cache handles `cellForward({ training: true })` returns. */
   cache: CellCache | null;
+  /**
+   * Tensors derived from the current contents (e.g. a transposed weight matrix), kept until the
+   * contents change or the handle is disposed. Internal scratch: not counted by `memory()`.
+   */
+  derived: Map<string, TfTensor> | null = null;
 
   constructor(backendId: string, shape: readonly number[], size: number, value: TfTensor1D | null, cache: CellCache | null) {
     this.backendId = backendId;
@@ -42,9 +52,15 @@ export class TfjsTensor implements Tensor {
   }
 }
 
+/** Every tfjs tensor a cache owns, once (one tensor can serve two parts, e.g. h_t is both an
+ * rnn step's activation and the next step's previous state). */
+export function cacheTensors(cache: CellCache): TfTensor[] {
+  return [...new Set(Object.values(cache.parts).flat())];
+}
+
 function cacheSize(cache: CellCache): number {
   let n = 0;
-  for (const t of Object.values(cache.parts)) n += t.size;
+  for (const t of cacheTensors(cache)) n += t.size;
   return n;
 }
 
@@ -74,7 +90,7 @@ export class HandleStore {
 
   /** Wrap a cell cache as an opaque handle (its parts are kept). */
   wrapCache(cache: CellCache): TfjsTensor {
-    for (const part of Object.values(cache.parts)) this.tf.keep(part);
+    for (const part of cacheTensors(cache)) this.tf.keep(part);
     const size = cacheSize(cache);
     const t = new TfjsTensor(this.backendId, [size], size, null, cache);
     this.live.add(t);
@@ -90,11 +106,36 @@ export class HandleStore {
     }
     this.elements -= t.size;
     t.disposed = true;
+    this.dropDerived(t);
     if (t.value) this.held.delete(t.value);
     t.value?.dispose();
     t.value = null;
-    if (t.cache) for (const part of Object.values(t.cache.parts)) part.dispose();
+    if (t.cache) for (const part of cacheTensors(t.cache)) part.dispose();
     t.cache = null;
+  }
+
+  /**
+   * A tensor derived from `t`'s current contents by `make` (called inside `tf.tidy`), computed
+   * once and reused until `t` is written or disposed. Used for weights that every call would
+   * otherwise transpose again.
+   */
+  derived(t: Tensor, key: string, make: (value: TfTensor1D) => TfTensor): TfTensor {
+    const h = handleOf(t, key);
+    const value = valueOf(h, key);
+    h.derived ??= new Map();
+    let d = h.derived.get(key);
+    if (!d) {
+      d = this.tf.keep(this.tf.tidy(() => make(value)));
+      h.derived.set(key, d);
+    }
+    return d;
+  }
+
+  /** Drop (and dispose) what was derived from a handle's old contents. */
+  private dropDerived(h: TfjsTensor): void {
+    if (!h.derived) return;
+    for (const d of h.derived.values()) d.dispose();
+    h.derived = null;
   }
 
   /** Whether `x` is the tensor some handle wraps. */
@@ -119,6 +160,7 @@ export class HandleStore {
       next.dispose();
     }
     this.tf.keep(flat);
+    this.dropDerived(h);
     const old = h.value;
     h.value = flat;
     this.held.add(flat);

@@ -18,6 +18,17 @@ export const KC: i32 = 256;
 export const MC: i32 = 64;
 export const NC: i32 = 1024;
 
+/**
+ * acc + a·b. With relaxed SIMD (the recur-relaxed.wasm build) this is one fused multiply-add
+ * where the hardware has one; the baseline build uses a multiply then an add.
+ */
+// @ts-ignore: decorator
+@inline
+function madd(a: v128, b: v128, acc: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, acc);
+  return f32x4.add(acc, f32x4.mul(a, b));
+}
+
 /** Bytes of the A-pack + edge-tile area every packed GEMM needs. */
 export const PACK_A_BYTES: i32 = (MC * KC + MR * NR) * 4;
 
@@ -205,17 +216,17 @@ function micro(kc: i32, ap: usize, bp: usize, c: usize, ldc: i32, rows: i32, col
     const b0 = v128.load(bp);
     const b1 = v128.load(bp, 16);
     let a = v128.load32_splat(ap);
-    c00 = f32x4.add(c00, f32x4.mul(a, b0));
-    c01 = f32x4.add(c01, f32x4.mul(a, b1));
+    c00 = madd(a, b0, c00);
+    c01 = madd(a, b1, c01);
     a = v128.load32_splat(ap, 4);
-    c10 = f32x4.add(c10, f32x4.mul(a, b0));
-    c11 = f32x4.add(c11, f32x4.mul(a, b1));
+    c10 = madd(a, b0, c10);
+    c11 = madd(a, b1, c11);
     a = v128.load32_splat(ap, 8);
-    c20 = f32x4.add(c20, f32x4.mul(a, b0));
-    c21 = f32x4.add(c21, f32x4.mul(a, b1));
+    c20 = madd(a, b0, c20);
+    c21 = madd(a, b1, c21);
     a = v128.load32_splat(ap, 12);
-    c30 = f32x4.add(c30, f32x4.mul(a, b0));
-    c31 = f32x4.add(c31, f32x4.mul(a, b1));
+    c30 = madd(a, b0, c30);
+    c31 = madd(a, b1, c31);
     ap += 16;
     bp += 32;
   }
@@ -350,14 +361,14 @@ export function gemmSmall(m: i32, n: i32, k: i32, a: usize, lda: i32, transA: bo
         for (let p = 0; p < k4; p += 4) {
           const off = <usize>(p * 4);
           const av = v128.load(arow + off);
-          s0 = f32x4.add(s0, f32x4.mul(av, v128.load(b0 + off)));
-          s1 = f32x4.add(s1, f32x4.mul(av, v128.load(b1 + off)));
-          s2 = f32x4.add(s2, f32x4.mul(av, v128.load(b2 + off)));
-          s3 = f32x4.add(s3, f32x4.mul(av, v128.load(b3 + off)));
-          s4 = f32x4.add(s4, f32x4.mul(av, v128.load(b4 + off)));
-          s5 = f32x4.add(s5, f32x4.mul(av, v128.load(b5 + off)));
-          s6 = f32x4.add(s6, f32x4.mul(av, v128.load(b6 + off)));
-          s7 = f32x4.add(s7, f32x4.mul(av, v128.load(b7 + off)));
+          s0 = madd(av, v128.load(b0 + off), s0);
+          s1 = madd(av, v128.load(b1 + off), s1);
+          s2 = madd(av, v128.load(b2 + off), s2);
+          s3 = madd(av, v128.load(b3 + off), s3);
+          s4 = madd(av, v128.load(b4 + off), s4);
+          s5 = madd(av, v128.load(b5 + off), s5);
+          s6 = madd(av, v128.load(b6 + off), s6);
+          s7 = madd(av, v128.load(b7 + off), s7);
         }
         // transpose-and-add: lane r of (t0, t1) = full sum of row r
         const t0 = hsum4(s0, s1, s2, s3);
@@ -394,10 +405,10 @@ export function gemmSmall(m: i32, n: i32, k: i32, a: usize, lda: i32, transA: bo
         for (let p = 0; p < k4; p += 4) {
           const off = <usize>(p * 4);
           const av = v128.load(arow + off);
-          s0 = f32x4.add(s0, f32x4.mul(av, v128.load(b0 + off)));
-          s1 = f32x4.add(s1, f32x4.mul(av, v128.load(b1 + off)));
-          s2 = f32x4.add(s2, f32x4.mul(av, v128.load(b2 + off)));
-          s3 = f32x4.add(s3, f32x4.mul(av, v128.load(b3 + off)));
+          s0 = madd(av, v128.load(b0 + off), s0);
+          s1 = madd(av, v128.load(b1 + off), s1);
+          s2 = madd(av, v128.load(b2 + off), s2);
+          s3 = madd(av, v128.load(b3 + off), s3);
         }
         let t0 = hsum(s0);
         let t1 = hsum(s1);

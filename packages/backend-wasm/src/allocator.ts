@@ -15,6 +15,8 @@ export class LinearAllocator {
   private readonly freeLen: number[] = [];
   private readonly used = new Map<number, number>();
   private end: number;
+  /** Incremented on every `memory.grow`: views made before a change are detached. */
+  generation = 0;
 
   /**
    * @param memory  the memory to carve (grown on demand)
@@ -73,32 +75,33 @@ export class LinearAllocator {
     const size = this.used.get(off);
     if (size === undefined) return;
     this.used.delete(off);
-    // insertion point in the sorted free list
+    const offs = this.freeOff;
+    const lens = this.freeLen;
+    // lo = first free block after `off` (binary search in the sorted list)
     let lo = 0;
-    let hi = this.freeOff.length;
+    let hi = offs.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if ((this.freeOff[mid] as number) < off) lo = mid + 1;
+      if ((offs[mid] as number) < off) lo = mid + 1;
       else hi = mid;
     }
-    let start = off;
-    let len = size;
-    // merge with the previous block
-    if (lo > 0 && (this.freeOff[lo - 1] as number) + (this.freeLen[lo - 1] as number) === start) {
-      lo--;
-      start = this.freeOff[lo] as number;
-      len += this.freeLen[lo] as number;
-      this.freeOff.splice(lo, 1);
-      this.freeLen.splice(lo, 1);
+    const end = off + size;
+    const joinsPrev = lo > 0 && (offs[lo - 1] as number) + (lens[lo - 1] as number) === off;
+    const joinsNext = lo < offs.length && (offs[lo] as number) === end;
+    // merge in place where possible: only "both neighbours" and "no neighbour" change the list length
+    if (joinsPrev && joinsNext) {
+      lens[lo - 1] = (lens[lo - 1] as number) + size + (lens[lo] as number);
+      offs.splice(lo, 1);
+      lens.splice(lo, 1);
+    } else if (joinsPrev) {
+      lens[lo - 1] = (lens[lo - 1] as number) + size;
+    } else if (joinsNext) {
+      offs[lo] = off;
+      lens[lo] = (lens[lo] as number) + size;
+    } else {
+      offs.splice(lo, 0, off);
+      lens.splice(lo, 0, size);
     }
-    // merge with the next block
-    if (lo < this.freeOff.length && (this.freeOff[lo] as number) === start + len) {
-      len += this.freeLen[lo] as number;
-      this.freeOff.splice(lo, 1);
-      this.freeLen.splice(lo, 1);
-    }
-    this.freeOff.splice(lo, 0, start);
-    this.freeLen.splice(lo, 0, len);
   }
 
   private findFit(size: number): number {
@@ -134,6 +137,7 @@ export class LinearAllocator {
     }
     const oldEnd = this.end;
     this.end = this.memory.buffer.byteLength;
+    this.generation++;
     if (tailFree > 0) {
       this.freeLen[last] = (this.freeLen[last] as number) + (this.end - oldEnd);
     } else {

@@ -1,14 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CELL_KINDS, GATE_COUNT, InvalidArgumentError, type Backend, type CellKind, type Tensor } from '@recur/backend';
 import { createWasmBackend } from './index.js';
-import { ensureWasmBuilt } from './testing/ensure-wasm.js';
+import { kernelBuilds } from './testing/kernel-builds.js';
 import { expectClose, randArray, rng } from './testing/compare.js';
 import { referenceCell } from './testing/reference.js';
 
 let backend: Backend;
-beforeAll(async () => {
-  backend = await createWasmBackend({ wasm: ensureWasmBuilt() });
-});
 
 interface Case {
   T: number;
@@ -151,7 +148,10 @@ async function runCase(cell: CellKind, cs: Case, seed: number): Promise<void> {
   for (const t of all) if (t) backend.dispose(t);
 }
 
-describe('wasm cellForward / cellBackward vs a float64 reference', () => {
+for (const build of kernelBuilds()) describe(`wasm cellForward / cellBackward vs a float64 reference (${build.name} build)`, () => {
+  beforeAll(async () => {
+    backend = await createWasmBackend({ wasm: build.path });
+  });
   let seed = 1;
   for (const cell of CELL_KINDS) {
     for (const [name, cs] of Object.entries(cases)) {

@@ -1,13 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Backend } from '@recur/backend';
 import { createWasmBackend } from './index.js';
-import { ensureWasmBuilt } from './testing/ensure-wasm.js';
+import { kernelBuilds } from './testing/kernel-builds.js';
 import { expectClose, randArray, rng } from './testing/compare.js';
-
-let backend: Backend;
-beforeAll(async () => {
-  backend = await createWasmBackend({ wasm: ensureWasmBuilt() });
-});
 
 function refGemm(m: number, n: number, k: number, a: Float64Array, b: Float64Array, c: Float64Array, transA: boolean, transB: boolean, alpha: number, beta: number, bias: Float64Array | null): Float64Array {
   const out = new Float64Array(m * n);
@@ -21,7 +16,11 @@ function refGemm(m: number, n: number, k: number, a: Float64Array, b: Float64Arr
   return out;
 }
 
-describe('wasm gemm', () => {
+for (const build of kernelBuilds()) describe(`wasm gemm (${build.name} build)`, () => {
+  let backend: Backend;
+  beforeAll(async () => {
+    backend = await createWasmBackend({ wasm: build.path });
+  });
   const shapes: [number, number, number][] = [
     [1, 1, 1],
     [1, 512, 128],

@@ -65,20 +65,34 @@ async function fromLocation(loc: URL | string, imports: WebAssembly.Imports): Pr
   return fetchModule(url, imports);
 }
 
-/** Instantiate the kernels from `source`, or from the default location next to this module. */
-export async function instantiateKernels(source: WasmSource | undefined, imports: WebAssembly.Imports): Promise<WebAssembly.Instance> {
+/** Which build {@link instantiateKernels} loaded. */
+export type KernelBuild = 'relaxed' | 'baseline' | 'custom';
+
+/**
+ * Instantiate the kernels from `source`, or from the default location next to this module:
+ * `recur-relaxed.wasm` where the runtime validates relaxed SIMD (and `relaxed` is not false),
+ * otherwise `recur.wasm`.
+ */
+export async function instantiateKernels(
+  source: WasmSource | undefined,
+  imports: WebAssembly.Imports,
+  relaxed = true,
+): Promise<{ instance: WebAssembly.Instance; build: KernelBuild }> {
   try {
-    if (source instanceof WebAssembly.Module) return await WebAssembly.instantiate(source, imports);
-    if (source instanceof ArrayBuffer || source instanceof Uint8Array) return await fromBytes(source, imports);
-    if (source !== undefined) return await fromLocation(source, imports);
-    // The literal `new URL('./recur.wasm', import.meta.url)` is what bundlers look for.
-    const defaultUrl = new URL('./recur.wasm', import.meta.url);
+    if (source instanceof WebAssembly.Module) return { instance: await WebAssembly.instantiate(source, imports), build: 'custom' };
+    if (source instanceof ArrayBuffer || source instanceof Uint8Array) return { instance: await fromBytes(source, imports), build: 'custom' };
+    if (source !== undefined) return { instance: await fromLocation(source, imports), build: 'custom' };
+    // The literal `new URL('./…wasm', import.meta.url)` forms are what bundlers look for.
+    const useRelaxed = relaxed && relaxedSimdSupported();
+    const defaultUrl = useRelaxed ? new URL('./recur-relaxed.wasm', import.meta.url) : new URL('./recur.wasm', import.meta.url);
+    const build: KernelBuild = useRelaxed ? 'relaxed' : 'baseline';
     try {
-      return await fromLocation(defaultUrl, imports);
+      return { instance: await fromLocation(defaultUrl, imports), build };
     } catch (e) {
       // Running from the TypeScript sources (tests, monorepo dev): the build output is in ../dist.
-      if (isNode && defaultUrl.protocol === 'file:' && /\/src\/recur\.wasm$/.test(defaultUrl.pathname)) {
-        return await fromLocation(new URL('../dist/recur.wasm', import.meta.url), imports);
+      const m = /\/src\/(recur(?:-relaxed)?\.wasm)$/.exec(defaultUrl.pathname);
+      if (isNode && defaultUrl.protocol === 'file:' && m) {
+        return { instance: await fromLocation(new URL(`../dist/${m[1]}`, import.meta.url), imports), build };
       }
       throw e;
     }
@@ -93,6 +107,20 @@ export async function instantiateKernels(source: WasmSource | undefined, imports
 
 /** A tiny module using one SIMD instruction: validates only where WebAssembly SIMD128 exists. */
 const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]);
+
+/** A tiny module using `f32x4.relaxed_madd`: validates only where relaxed SIMD is enabled. */
+const RELAXED_SIMD_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 8, 1, 96, 3, 123, 123, 123, 1, 123, 3, 2, 1, 0, 10, 13, 1, 11, 0, 32, 0, 32, 1, 32, 2, 253, 133, 2, 11,
+]);
+
+/** Whether this runtime runs WebAssembly relaxed SIMD (Chrome 114+, Node 22+). */
+export function relaxedSimdSupported(): boolean {
+  try {
+    return typeof WebAssembly === 'object' && WebAssembly.validate(RELAXED_SIMD_PROBE);
+  } catch {
+    return false;
+  }
+}
 
 /** Why the WASM backend cannot run here, or null when it can. */
 export function wasmUnavailableReason(): string | null {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BackendMismatchError, DisposedTensorError, OutOfMemoryError, ShapeError } from '@recur/backend';
-import { createWasmBackend, probeWasmBackend, registerWasmBackend } from './index.js';
+import { createWasmBackend, probeWasmBackend, registerWasmBackend, relaxedSimdSupported } from './index.js';
 import { LinearAllocator } from './allocator.js';
 import { ensureWasmBuilt } from './testing/ensure-wasm.js';
 import { listBackends, resetRegistry, useBackend } from '@recur/backend';
@@ -89,6 +89,16 @@ describe('wasm backend memory', () => {
     b1.destroy();
     b2.destroy();
     expect(t.disposed).toBe(true);
+  });
+
+  it('picks the relaxed-SIMD build by default where the runtime supports it', async () => {
+    const auto = await createWasmBackend();
+    expect(auto.kernelBuild).toBe(relaxedSimdSupported() ? 'relaxed' : 'baseline');
+    const baseline = await createWasmBackend({ relaxedSimd: false });
+    expect(baseline.kernelBuild).toBe('baseline');
+    const custom = await createWasmBackend({ wasm });
+    expect(custom.kernelBuild).toBe('custom');
+    for (const b of [auto, baseline, custom]) b.destroy();
   });
 
   it('loads from bytes and reports a clear error for a bad location', async () => {

@@ -36,7 +36,7 @@ import {
 } from '@recur/backend';
 import { LinearAllocator } from './allocator.js';
 import { ACTIVATION_CODE, CELL_CODE, LOSS_CODE, type KernelExports } from './kernel-exports.js';
-import { instantiateKernels, type WasmSource } from './load-wasm.js';
+import { instantiateKernels, type KernelBuild, type WasmSource } from './load-wasm.js';
 import { WasmTensor, type CacheInfo } from './wasm-tensor.js';
 
 /** Options of {@link createWasmBackend}. */
@@ -49,8 +49,19 @@ export interface WasmBackendOptions {
   readonly wasm?: WasmSource;
   /** Initial linear memory in MiB (default 16). */
   readonly initialMemoryMB?: number;
-  /** Ceiling for linear memory in MiB (default 4096, the wasm32 limit). */
+  /** Ceiling for linear memory in MiB (default 2048; at most 4096, the wasm32 limit). */
   readonly maximumMemoryMB?: number;
+  /**
+   * Load `recur-relaxed.wasm` (fused multiply-add in the GEMM inner loops) where the runtime
+   * supports WebAssembly relaxed SIMD (default true). Ignored when `wasm` is given.
+   */
+  readonly relaxedSimd?: boolean;
+}
+
+/** The WASM backend: the Backend contract plus which kernel build it runs. */
+export interface WasmBackend extends Backend {
+  /** `relaxed` (recur-relaxed.wasm), `baseline` (recur.wasm) or `custom` (the `wasm` option). */
+  readonly kernelBuild: KernelBuild;
 }
 
 const PAGE = 65536;
@@ -82,25 +93,30 @@ function checkFiniteNumber(name: string, v: number): void {
  * const t = backend.upload([1, 2, 3], [3]);
  * ```
  */
-export async function createWasmBackend(options: WasmBackendOptions = {}): Promise<Backend> {
+export async function createWasmBackend(options: WasmBackendOptions = {}): Promise<WasmBackend> {
   const initialPages = pagesFromMB(options.initialMemoryMB ?? 16, 'initialMemoryMB');
-  const maximumPages = pagesFromMB(options.maximumMemoryMB ?? 4096, 'maximumMemoryMB');
+  const maximumPages = pagesFromMB(options.maximumMemoryMB ?? 2048, 'maximumMemoryMB');
   if (maximumPages < initialPages) {
     throw new InvalidArgumentError('maximumMemoryMB', `(${options.maximumMemoryMB}) must be at least initialMemoryMB (${options.initialMemoryMB ?? 16}).`);
   }
-  const memory = new WebAssembly.Memory({ initial: initialPages, maximum: maximumPages });
-  const instance = await instantiateKernels(options.wasm, {
+  let memory: WebAssembly.Memory;
+  try {
+    memory = new WebAssembly.Memory({ initial: initialPages, maximum: maximumPages });
+  } catch (e) {
+    throw new OutOfMemoryError('wasm', initialPages * PAGE, `could not reserve a WebAssembly memory of ${initialPages * PAGE} bytes with a maximum of ${maximumPages * PAGE} (${e instanceof Error ? e.message : String(e)}); lower initialMemoryMB / maximumMemoryMB`);
+  }
+  const { instance, build } = await instantiateKernels(options.wasm, {
     env: {
       memory,
       abort: () => {
         throw new RecurError('E_WASM_ABORT', 'recur.wasm aborted (an internal kernel assertion failed).');
       },
     },
-  });
-  return new WasmBackend(memory, instance.exports as unknown as KernelExports, maximumPages * PAGE);
+  }, options.relaxedSimd !== false);
+  return new WasmKernelBackend(memory, instance.exports as unknown as KernelExports, maximumPages * PAGE, build);
 }
 
-class WasmBackend implements Backend {
+class WasmKernelBackend implements WasmBackend {
   readonly specificationVersion = SPECIFICATION_VERSION;
   readonly name = 'wasm';
   readonly id: string;
@@ -122,11 +138,13 @@ class WasmBackend implements Backend {
   private lensCap = 0;
   private readonly caches = new WeakMap<Tensor, CacheInfo>();
   private destroyed = false;
+  private viewGeneration = 0;
 
   constructor(
     private readonly mem: WebAssembly.Memory,
     private readonly k: KernelExports,
     private readonly maxBytes: number,
+    readonly kernelBuild: KernelBuild,
   ) {
     this.id = `wasm-${++instanceCounter}`;
     this.alloc_ = new LinearAllocator(mem, k.heapBase(), maxBytes, 'wasm');
@@ -138,9 +156,11 @@ class WasmBackend implements Backend {
 
   /** Views detach when memory grows: re-create them before touching memory from JS. */
   private view(): Float32Array {
-    if (this.f32.buffer !== this.mem.buffer) {
+    // Only the allocator grows memory (the kernels never do), so its generation tells when.
+    if (this.viewGeneration !== this.alloc_.generation) {
       this.f32 = new Float32Array(this.mem.buffer);
       this.i32 = new Int32Array(this.mem.buffer);
+      this.viewGeneration = this.alloc_.generation;
     }
     return this.f32;
   }
@@ -158,8 +178,16 @@ class WasmBackend implements Backend {
       if (this.scratchPtr !== 0) this.alloc_.free(this.scratchPtr);
       this.scratchPtr = 0;
       this.scratchBytes = 0;
-      this.scratchPtr = this.alloc_.alloc(want);
-      this.scratchBytes = want;
+      let size = want;
+      try {
+        this.scratchPtr = this.alloc_.alloc(want);
+      } catch (e) {
+        // the geometric headroom may not fit under the maximum; the exact request might
+        if (want === bytes || !(e instanceof OutOfMemoryError)) throw e;
+        this.scratchPtr = this.alloc_.alloc(bytes);
+        size = bytes;
+      }
+      this.scratchBytes = size;
     }
     return this.scratchPtr;
   }
@@ -175,7 +203,7 @@ class WasmBackend implements Backend {
       this.lensCap = B;
     }
     this.view();
-    this.i32.set(lengths.subarray(0, B), this.lensPtr >> 2);
+    this.i32.set(lengths.subarray(0, B), this.lensPtr >>> 2);
     return this.lensPtr;
   }
 
@@ -200,7 +228,7 @@ class WasmBackend implements Backend {
 
   alloc(shape: readonly number[]): Tensor {
     const t = this.newTensor(shape);
-    this.view().fill(0, t.ptr >> 2, (t.ptr >> 2) + t.size);
+    this.view().fill(0, t.ptr >>> 2, (t.ptr >>> 2) + t.size);
     return t;
   }
 
@@ -209,24 +237,25 @@ class WasmBackend implements Backend {
     if (data === null || data === undefined || typeof data.length !== 'number') throw new InvalidArgumentError('upload.data', 'expected an array of numbers.');
     if (data.length !== size) throw new ShapeError('upload.data', `${size} elements for shape [${shape.join(', ')}]`, `${data.length} elements`);
     const t = this.newTensor(shape);
-    this.view().set(data, t.ptr >> 2);
+    this.view().set(data, t.ptr >>> 2);
     return t;
   }
 
   write(t: Tensor, data: ArrayLike<number>, offset = 0): void {
     this.alive();
     checkTensor(this, t, 'write.tensor');
+    if (data === null || data === undefined || typeof data.length !== 'number') throw new InvalidArgumentError('write.data', 'expected an array of numbers.');
     if (!Number.isInteger(offset) || offset < 0) throw new InvalidArgumentError('write.offset', `must be a non-negative integer, got ${String(offset)}.`);
     if (offset + data.length > t.size) {
       throw new ShapeError('write.data', `at most ${t.size - offset} elements (tensor of ${t.size} from offset ${offset})`, `${data.length} elements`);
     }
-    this.view().set(data, ((t as WasmTensor).ptr >> 2) + offset);
+    this.view().set(data, ((t as WasmTensor).ptr >>> 2) + offset);
   }
 
   async read(t: Tensor): Promise<Float32Array> {
     this.alive();
     checkTensor(this, t, 'read.tensor');
-    const p = (t as WasmTensor).ptr >> 2;
+    const p = (t as WasmTensor).ptr >>> 2;
     return this.view().slice(p, p + t.size);
   }
 
@@ -335,7 +364,7 @@ class WasmBackend implements Backend {
     const xp = this.ptr(x, 'sumSquares.x');
     const op = this.ptr(out, 'sumSquares.out', 1);
     const s = this.k.sumSquares(xp, x.size);
-    this.view()[op >> 2] = s;
+    this.view()[op >>> 2] = s;
   }
 
   sumRows(x: Tensor, rows: number, cols: number, out: Tensor, accumulate = false): void {
@@ -474,7 +503,7 @@ class WasmBackend implements Backend {
     if (p.kind === 'huber' && !(delta > 0 && Number.isFinite(delta))) throw new InvalidArgumentError('loss.delta', `must be a positive finite number, got ${String(delta)}.`);
     const f = this.view();
     if (ce) {
-      const base = target >> 2;
+      const base = target >>> 2;
       for (let r = 0; r < n; r++) {
         const cls = f[base + r] as number;
         if (!Number.isInteger(cls) || cls < 0 || cls >= c) {
@@ -483,7 +512,7 @@ class WasmBackend implements Backend {
       }
     }
     const value = this.k.loss(kind, pred, target, n, c, delta, weights, grad);
-    this.view()[lossPtr >> 2] = value;
+    this.view()[lossPtr >>> 2] = value;
   }
 
   optimizerStep(p: OptimizerStepParams): void {
@@ -545,8 +574,8 @@ class WasmBackend implements Backend {
     const N = p.indices.length;
     const out = this.ptr(p.out, 'gather.out', N * p.dim);
     const f = this.view();
-    const t0 = table >> 2;
-    const o0 = out >> 2;
+    const t0 = table >>> 2;
+    const o0 = out >>> 2;
     for (let r = 0; r < N; r++) {
       const s = t0 + (p.indices[r] as number) * p.dim;
       f.copyWithin(o0 + r * p.dim, s, s + p.dim);

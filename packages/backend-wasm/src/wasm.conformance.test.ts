@@ -1,9 +1,14 @@
 // The WASM backend passes the shared conformance suite in full (it declares training, fused
-// sequences and variable lengths, so nothing is skipped). The kernels come from dist/recur.wasm,
-// rebuilt first when missing or stale (see testing/ensure-wasm.ts).
+// sequences and variable lengths, so nothing is skipped), with both kernel builds: baseline SIMD
+// (recur.wasm) and relaxed SIMD (recur-relaxed.wasm, enabled for this process where Node needs a
+// flag). The kernels come from dist/, rebuilt first when missing or stale (testing/ensure-wasm.ts).
 import { describeBackendConformance } from '@recur/conformance';
 import { createWasmBackend } from './index.js';
-import { ensureWasmBuilt } from './testing/ensure-wasm.js';
+import { kernelBuilds } from './testing/kernel-builds.js';
 
-const wasm = ensureWasmBuilt();
-describeBackendConformance({ name: 'wasm', create: () => createWasmBackend({ wasm }) });
+for (const build of kernelBuilds()) {
+  describeBackendConformance({
+    name: build.name === 'baseline' ? 'wasm' : `wasm (${build.name} build)`,
+    create: () => createWasmBackend({ wasm: build.path }),
+  });
+}

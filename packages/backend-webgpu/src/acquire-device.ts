@@ -15,6 +15,12 @@ export interface WebgpuBackendOptions {
   readonly device?: GPUDevice;
   /** Passed to `requestAdapter`. */
   readonly powerPreference?: GPUPowerPreference;
+  /**
+   * GEMM kernel: `tiled` (16×16 tiles in workgroup memory), `direct` (no barriers; one
+   * invocation per output), or `auto` (default: direct for thin products and on CPU-emulated
+   * adapters such as SwiftShader, tiled otherwise). For tuning and tests.
+   */
+  readonly gemmKernel?: 'auto' | 'tiled' | 'direct';
 }
 
 /** Limits recur asks for at the adapter's maximum. */
@@ -45,6 +51,13 @@ export interface AcquiredDevice {
   readonly owned: boolean;
   /** Adapter description for diagnostics ('' when unknown). */
   readonly description: string;
+  /**
+   * The GPU and adapter objects the device came from. The backend keeps them referenced for its
+   * lifetime: when Dawn's GPU instance is garbage-collected before its device, Node can crash at exit.
+   */
+  readonly owners: readonly unknown[];
+  /** `adapter.info`, when known. */
+  readonly info: { vendor?: string; architecture?: string; description?: string; isFallbackAdapter?: boolean } | null;
 }
 
 const NAME = 'webgpu';
@@ -91,8 +104,8 @@ function adapterHint(): string {
 }
 
 /** Request an adapter; resolves to it or to the reason there is none. */
-export async function findAdapter(options: WebgpuBackendOptions = {}): Promise<{ adapter: GPUAdapter } | { reason: string }> {
-  if (options.adapter) return { adapter: options.adapter };
+export async function findAdapter(options: WebgpuBackendOptions = {}): Promise<{ adapter: GPUAdapter; gpu: GPU | null } | { reason: string }> {
+  if (options.adapter) return { adapter: options.adapter, gpu: options.gpu ?? null };
   const found = await findGpu(options);
   if ('reason' in found) return found;
   let adapter: GPUAdapter | null;
@@ -101,14 +114,14 @@ export async function findAdapter(options: WebgpuBackendOptions = {}): Promise<{
   } catch (e) {
     return { reason: `requestAdapter() failed: ${e instanceof Error ? e.message : String(e)}` };
   }
-  return adapter ? { adapter } : { reason: adapterHint() };
+  return adapter ? { adapter, gpu: found.gpu } : { reason: adapterHint() };
 }
 
 /** A device with the limits recur needs, or a BackendUnavailableError that says why not. */
 export async function acquireDevice(options: WebgpuBackendOptions = {}): Promise<AcquiredDevice> {
   if (options.device) {
     checkMinimums(options.device.limits);
-    return { device: options.device, owned: false, description: 'caller-provided device' };
+    return { device: options.device, owned: false, description: 'caller-provided device', owners: [options.gpu, options.adapter], info: options.adapter?.info ?? null };
   }
   const found = await findAdapter(options);
   if ('reason' in found) throw new BackendUnavailableError(NAME, found.reason, []);
@@ -125,9 +138,9 @@ export async function acquireDevice(options: WebgpuBackendOptions = {}): Promise
   } catch (e) {
     throw new BackendUnavailableError(NAME, `requestDevice() failed: ${e instanceof Error ? e.message : String(e)}`, []);
   }
-  const info = (adapter as { info?: { vendor?: string; architecture?: string; description?: string } }).info;
+  const info = (adapter as { info?: { vendor?: string; architecture?: string; description?: string; isFallbackAdapter?: boolean } }).info ?? null;
   const description = [info?.vendor, info?.architecture, info?.description].filter((s) => s).join(' ');
-  return { device, owned: true, description };
+  return { device, owned: true, description, owners: [found.gpu, adapter], info };
 }
 
 function checkMinimums(limits: GPUSupportedLimits): void {

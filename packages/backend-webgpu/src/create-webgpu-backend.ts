@@ -22,13 +22,14 @@ import {
   type Tensor,
 } from '@recur/backend';
 import { acquireDevice, type WebgpuBackendOptions } from './acquire-device.js';
-import { GpuContext } from './gpu-context.js';
+import { GpuContext, type AdapterFacts } from './gpu-context.js';
 import { cacheLayout, encodeCellBackward, encodeCellForward, type CellDims } from './kernels/cells.js';
 import { encodeGemm } from './kernels/gemm.js';
 import * as ops from './kernels/ops.js';
 import { WebgpuTensor, bufferOf } from './tensor.js';
 
 let instances = 0;
+const contexts = new WeakMap<Backend, GpuContext>();
 
 /** Largest H such that an LSTM's W_hh (4H × H floats) fits in one storage binding. */
 export function maxHiddenFor(maxStorageBufferBindingSize: number): number {
@@ -48,14 +49,21 @@ export function maxHiddenFor(maxStorageBufferBindingSize: number): number {
  */
 export async function createWebgpuBackend(options: WebgpuBackendOptions = {}): Promise<Backend> {
   const acquired = await acquireDevice(options);
-  return backendOnDevice(acquired.device, acquired.owned);
+  const gemmKernel = options.gemmKernel ?? 'auto';
+  if (gemmKernel !== 'auto' && gemmKernel !== 'tiled' && gemmKernel !== 'direct') {
+    if (acquired.owned) acquired.device.destroy();
+    throw new InvalidArgumentError('gemmKernel', `must be "auto", "tiled" or "direct", got ${String(gemmKernel)}.`);
+  }
+  const backend = backendOnDevice(acquired.device, acquired.owned, acquired.owners, acquired.info);
+  contexts.get(backend)!.gemmKernel = gemmKernel;
+  return backend;
 }
 
 /** Build the backend object on a ready device. */
-export function backendOnDevice(device: GPUDevice, ownsDevice: boolean): Backend {
+export function backendOnDevice(device: GPUDevice, ownsDevice: boolean, owners: readonly unknown[] = [], info: AdapterFacts | null = null): Backend {
   const id = `webgpu#${++instances}`;
   const name = 'webgpu';
-  const gpu = new GpuContext(name, device, ownsDevice);
+  const gpu = new GpuContext(name, device, ownsDevice, owners, info);
   const self = { id, name };
   const live = new Set<WebgpuTensor>();
   let liveBytes = 0;
@@ -306,6 +314,7 @@ export function backendOnDevice(device: GPUDevice, ownsDevice: boolean): Backend
     gpu.checkBindable(gates, `the gate buffer of a ${d.cell} sequence (T=${d.T}, B=${d.B}, H=${d.H})`);
   }
 
+  contexts.set(backend, gpu);
   return backend;
 }
 

@@ -40,6 +40,22 @@ export interface DeviceLimits {
   readonly minUniformBufferOffsetAlignment: number;
 }
 
+/** The few adapter facts the backend looks at. */
+export interface AdapterFacts {
+  readonly vendor?: string;
+  readonly architecture?: string;
+  readonly description?: string;
+  readonly isFallbackAdapter?: boolean;
+}
+
+/** True for software adapters (SwiftShader, lavapipe/llvmpipe, WARP). */
+export function isCpuEmulated(info: AdapterFacts | null): boolean {
+  if (!info) return false;
+  if (info.isFallbackAdapter === true) return true;
+  const text = `${info.vendor ?? ''} ${info.architecture ?? ''} ${info.description ?? ''}`.toLowerCase();
+  return /swiftshader|llvmpipe|lavapipe|microsoft basic render|warp/.test(text);
+}
+
 /** Shared state of one backend instance's device. */
 export class GpuContext {
   readonly limits: DeviceLimits;
@@ -52,6 +68,10 @@ export class GpuContext {
   private pendingError: Error | null = null;
   private lostDetail: string | null = null;
   private destroyed = false;
+  /** The adapter is a CPU emulation (SwiftShader, lavapipe): kernels avoid workgroup barriers. */
+  readonly cpuEmulated: boolean;
+  /** GEMM kernel choice ('auto': by shape and adapter). */
+  gemmKernel: 'auto' | 'tiled' | 'direct' = 'auto';
   /** Read-only and writable placeholders bound where an optional tensor is absent. */
   readonly dummyRead: GPUBuffer;
   readonly dummyWrite: readonly GPUBuffer[];
@@ -60,7 +80,12 @@ export class GpuContext {
     readonly name: string,
     readonly device: GPUDevice,
     private readonly owned: boolean,
+    /** Objects kept referenced while the device lives (Dawn's GPU instance and adapter). */
+    private owners: readonly unknown[] = [],
+    adapterInfo: AdapterFacts | null = null,
   ) {
+    const info = adapterInfo ?? (device as { adapterInfo?: AdapterFacts }).adapterInfo ?? null;
+    this.cpuEmulated = isCpuEmulated(info);
     const l = device.limits;
     this.limits = {
       maxStorageBufferBindingSize: l.maxStorageBufferBindingSize,
@@ -211,6 +236,7 @@ export class GpuContext {
     for (const b of this.dummyWrite) b.destroy();
     this.pipelines.clear();
     if (this.owned) this.device.destroy();
+    this.owners = [];
   }
 }
 

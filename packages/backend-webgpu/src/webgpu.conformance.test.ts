@@ -12,6 +12,9 @@ const setup = await setUpDawn();
 
 if (setup.ok) {
   describeBackendConformance({ name: 'webgpu', create: () => createWebgpuBackend({ gpu: setup.gpu }) });
+  // SwiftShader makes 'auto' pick the barrier-free GEMM everywhere: hold the tiled kernel (what
+  // real GPUs use for large products) to the same suite.
+  describeBackendConformance({ name: 'webgpu-tiled-gemm', create: () => createWebgpuBackend({ gpu: setup.gpu, gemmKernel: 'tiled' }) });
 } else if (mustHaveGpu()) {
   describe('conformance[webgpu]', () => {
     it('has a WebGPU adapter under CI', () => {

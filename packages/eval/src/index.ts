@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 export { UndefinedMetricError } from './errors.js';
-export type { Series } from './metrics/check.js';
+export type { Values } from './metrics/check.js';
 export { mae, mse, rmse, mape, smape, mase, seasonalNaiveScale, r2 } from './metrics/regression.js';
 export {
   accuracy,

@@ -5,7 +5,7 @@ import { ablationChart, contextAblation, gradientByLag, gradientByLagChart } fro
 import type { CommandContext } from '../cli.js';
 import { loadSeries } from '../data-source.js';
 import { CliUserError } from '../errors.js';
-import { asForecastPipeline, prepare, targetFeatureIndex } from '../forecast/pipeline.js';
+import { asForecastPipeline, prepare, relativize, targetFeatureIndex } from '../forecast/pipeline.js';
 import { openModel } from '../model-dir.js';
 import { formatNumber, formatTable } from '../output.js';
 import { svg } from '../report/charts.js';
@@ -29,12 +29,16 @@ export async function probeCommand(ctx: CommandContext): Promise<void> {
     if (!b) throw new CliUserError('The test part has no windows to probe.');
     const ti = targetFeatureIndex(pipeline);
     const targets = Float32Array.from(b.y);
+    const inputs = Float32Array.from(b.x);
     const H = pipeline.horizon;
-    if (pipeline.residual) for (let i = 0; i < b.B; i++) for (let h = 0; h < H; h++) targets[i * H + h] = targets[i * H + h]! - b.x[((b.T - 1) * b.B + i) * b.F + ti]!;
+    if (pipeline.residual) {
+      const last = relativize(inputs, b.T, b.B, b.F, ti);
+      for (let i = 0; i < b.B; i++) for (let h = 0; h < H; h++) targets[i * H + h] = targets[i * H + h]! - last[i]!;
+    }
     const mode = flags.reqStr('mode') as 'mask' | 'truncate';
     const fill = new Float64Array(b.F); // the training mean is 0 after standard scaling
-    const ablation = await contextAblation(model, { inputs: b.x, T: b.T, B: b.B, targets, mode, fill });
-    const grads = model.backend.capabilities.training ? await gradientByLag(model, { inputs: b.x, T: b.T, B: b.B }, { loss: 'mse', targets }) : null;
+    const ablation = await contextAblation(model, { inputs, T: b.T, B: b.B, targets, mode, fill });
+    const grads = model.backend.capabilities.training ? await gradientByLag(model, { inputs, T: b.T, B: b.B }, { loss: 'mse', targets }) : null;
     const c = out.color;
     out.print(c.bold(`Context ablation (${mode}, ${b.B} test windows, lookback ${b.T}): MSE on scaled targets`));
     out.print(formatTable(['visible steps k', 'MSE', 'vs full'], ablation.curve.map((p) => [p.k, p.score, `${formatNumber((p.score / ablation.full - 1) * 100)}%`]), c));

@@ -199,6 +199,7 @@ export async function trainCommand(ctx: CommandContext): Promise<void> {
   const html = await forecastReport({
     title: `${modelName.replace(' (recur)', '')} forecast of ${target}`,
     dataLabel: data.label,
+    ...(info ? { dataDescription: info.description } : {}),
     pipeline,
     prepared,
     forecasts,

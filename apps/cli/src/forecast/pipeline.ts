@@ -5,10 +5,13 @@
  *
  * Shapes (legend: B batch, T = L lookback, F features, H horizon):
  *   inputs  x [T, B, F]  scaled features, time-major
- *   targets y [B, H]     scaled target at steps 1..H after the window;
- *                        residual mode: y[b, h] = z_target(t₀ + h) − z_target(t₀), with t₀ the
- *                        window's last input row, so the model forecasts the change from the last
- *                        observed value (a trend outside the training range stays learnable).
+ *   targets y [B, H]     scaled target at steps 1..H after the window.
+ *
+ * Residual (window-relative) mode, the default: with t₀ the window's last input row,
+ *   x[t, b, target] ← z_target(t) − z_target(t₀)      (the target's input column, relative)
+ *   y[b, h]         ← z_target(t₀ + h) − z_target(t₀)  (the change from the last observed value)
+ * and forecasts add z_target(t₀) back. Inputs and outputs then stay in the range seen in
+ * training even when the series trends out of it (CO2, prices), which a level model cannot do.
  */
 import { chronologicalSplit, scalerFromJSON, StandardScaler, window, type Scaler, type ScalerJSON, type Series, type SplitResult, type Windows, batches } from '@recur/data';
 import type { Batch, Model } from '@recur/core';
@@ -105,24 +108,30 @@ export function targetScale(scaler: Scaler, target: string): { center: number; s
 }
 
 /**
- * Time-major core batches from windows. Residual mode subtracts the last input value of the
- * target from every target step (see the module docs).
+ * Make a time-major input batch [T, B, F] window-relative in place (residual mode): subtract each
+ * window's last target value from its target column. Returns those last values [B].
  */
+export function relativize(x: Float32Array, T: number, B: number, F: number, targetIndex: number): Float32Array {
+  const last = new Float32Array(B);
+  for (let b = 0; b < B; b++) last[b] = x[((T - 1) * B + b) * F + targetIndex]!;
+  for (let t = 0; t < T; t++) for (let b = 0; b < B; b++) x[(t * B + b) * F + targetIndex] = x[(t * B + b) * F + targetIndex]! - last[b]!;
+  return last;
+}
+
+/** Time-major core batches from windows (window-relative in residual mode, see the module docs). */
 export function toBatches(w: Windows, options: { batchSize: number; residual: boolean; targetIndex: number; shuffle?: boolean; seed?: number }): Batch[] {
   const out: Batch[] = [];
   const it = batches(w, { batchSize: options.batchSize, layout: 'time-major', shuffle: options.shuffle ?? false, seed: options.seed ?? 0 });
   for (const b of it) {
     // y is [B, H·K] with K = 1 (batch-major even in the time-major layout without teacher forcing).
+    const x = Float32Array.from(b.x);
     const y = Float32Array.from(b.y);
     if (options.residual) {
-      const { B, T, F } = b;
       const H = b.targetSteps;
-      for (let i = 0; i < B; i++) {
-        const last = b.x[((T - 1) * B + i) * F + options.targetIndex]!;
-        for (let h = 0; h < H; h++) y[i * H + h] = y[i * H + h]! - last;
-      }
+      const last = relativize(x, b.T, b.B, b.F, options.targetIndex);
+      for (let i = 0; i < b.B; i++) for (let h = 0; h < H; h++) y[i * H + h] = y[i * H + h]! - last[i]!;
     }
-    out.push({ inputs: Float32Array.from(b.x), T: b.T, B: b.B, targets: y });
+    out.push({ inputs: x, T: b.T, B: b.B, targets: y });
   }
   return out;
 }
@@ -148,9 +157,11 @@ export async function forecastAll(model: Model, w: Windows, pipeline: Pick<Forec
   const { center, scale, offset } = targetScale(scaler, pipeline.target);
   let row = 0;
   for (const b of batches(w, { batchSize, layout: 'time-major' })) {
-    const { output } = await model.predict({ inputs: b.x, T: b.T, B: b.B });
+    const x = Float32Array.from(b.x);
+    const lasts = pipeline.residual ? relativize(x, b.T, b.B, b.F, ti) : null;
+    const { output } = await model.predict({ inputs: x, T: b.T, B: b.B });
     for (let i = 0; i < b.B; i++) {
-      const last = pipeline.residual ? b.x[((b.T - 1) * b.B + i) * b.F + ti]! : 0;
+      const last = lasts ? lasts[i]! : 0;
       for (let h = 0; h < H; h++) pred[(row + i) * H + h] = ((output[i * H + h] as number) + last - offset) * scale + center;
       const r = w.ranges(b.windows[i]!);
       origins[row + i] = r.target[0];

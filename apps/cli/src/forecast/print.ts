@@ -1,5 +1,5 @@
 /** The metrics table on the terminal, and its JSON form. */
-import { formatNumber, formatTable, type Output } from '../output.js';
+import { formatTable, type Output } from '../output.js';
 import type { ScoreTable } from './scores.js';
 
 /** Print the metrics table and the skill lines. */
@@ -7,7 +7,7 @@ export function printScores(out: Output, scores: ScoreTable): void {
   const c = out.color;
   const rows = scores.rows.map((r) => [r.model, r.mae, r.rmse, r.mase, r.smape]);
   out.print(formatTable(['model', 'MAE', 'RMSE', `MASE(${scores.seasonalPeriod})`, 'sMAPE %'], rows, c));
-  const pct = (x: number) => `${x >= 0 ? '' : '−'}${formatNumber(Math.abs(x) * 100)}%`;
+  const pct = (x: number) => `${(Math.abs(x) * 100).toFixed(1)}%`;
   const verdict = (x: number) => (x > 0 ? c.green(`${pct(x)} lower MAE`) : c.red(`${pct(-x)} higher MAE`));
   out.print(`vs persistence: ${verdict(scores.skillVsPersistence)}${scores.skillVsSeasonal !== null ? `   vs seasonal naive: ${verdict(scores.skillVsSeasonal)}` : ''}`);
   const H = scores.horizon;

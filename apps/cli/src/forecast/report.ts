@@ -11,6 +11,8 @@ import type { ScoreTable } from './scores.js';
 export interface ForecastReportInput {
   readonly title: string;
   readonly dataLabel: string;
+  /** One line about the data (dataset description). */
+  readonly dataDescription?: string;
   readonly pipeline: ForecastPipeline;
   readonly prepared: PreparedData;
   readonly forecasts: WindowForecasts;
@@ -90,5 +92,5 @@ export async function forecastReport(r: ForecastReportInput): Promise<string> {
     blocks.push({ kind: 'figure', title: 'Loss curves', svg: await svg(lossChart(r.epochs)), caption: 'Mean squared error on scaled values; validation after each epoch.' });
   }
   blocks.push(...(r.extraBlocks ?? []));
-  return renderReport(`recur: ${r.title}`, r.dataLabel, blocks);
+  return renderReport(`recur: ${r.title}`, r.pipeline.source.dataset !== undefined ? `${r.dataLabel}: ${r.dataDescription ?? ''}`.replace(/: $/, '') : r.dataLabel, blocks);
 }

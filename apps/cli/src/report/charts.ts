@@ -29,7 +29,7 @@ export function forecastChart(points: readonly LinePoint[], options: { title: st
     encoding: {
       x: { field: 'x', type: options.temporal ? 'temporal' : 'quantitative', title: options.temporal ? 'date' : 'row' },
       y: { field: 'y', type: 'quantitative', title: options.yTitle, scale: { zero: false } },
-      color: { field: 'series', type: 'nominal', title: null, legend: { orient: 'top' } },
+      color: { field: 'series', type: 'nominal', title: null, legend: { orient: 'top', labelLimit: 320 } },
       strokeDash: { condition: { test: "datum.series === 'actual'", value: [1, 0] }, value: [4, 2] },
     },
   } as unknown as ChartSpec;

@@ -18,7 +18,8 @@ import { checkCellBackward, InvalidArgumentError, type CellBackwardParams, type 
 import { tidy, update, type TfjsContext } from '../context.js';
 import { cacheOf, valueOf, type CellCache } from '../handle-store.js';
 import type { Tfjs, TfTensor } from '../tf-types.js';
-import { forwardOrder, stepMasks } from './cell-layout.js';
+import { forwardOrder, stepMasks, timeSteps } from './cell-layout.js';
+import { matMul } from './mat-mul.js';
 
 /** One step's results. */
 interface StepGrad {
@@ -113,18 +114,18 @@ export function cellBackward(ctx: TfjsContext, p: CellBackwardParams): void {
 
   const grads = tidy(tf, () => {
     const wHh = tf.reshape(valueOf(p.wHh, 'weight_hh'), [G * H, H]);
+    // The cache holds one tensor per step for each part.
     const parts = cache.parts;
-    const hPrevAll = parts.hPrev as TfTensor; // [T, B, H]
-    const hPrev = tf.unstack(hPrevAll);
-    const act = tf.unstack(parts.act as TfTensor);
-    const cPrev = isLstm ? tf.unstack(parts.cPrev as TfTensor) : null;
-    const extraPart = isLstm ? parts.tc : cell === 'gru' ? parts.hn : undefined;
-    const extra = extraPart ? tf.unstack(extraPart) : null;
-    let dys: TfTensor[] | null = null;
+    const at = (name: string | undefined) => (name && parts[name] ? (t: number) => parts[name]?.[t] as TfTensor : null);
+    const hPrev = at('hPrev') as (t: number) => TfTensor;
+    const act = at('act') as (t: number) => TfTensor;
+    const cPrev = isLstm ? at('cPrev') : null;
+    const extra = at(isLstm ? 'tc' : cell === 'gru' ? 'hn' : undefined);
+    let dys: ((t: number) => TfTensor) | null = null;
     if (p.dy) {
       let dy: TfTensor = tf.reshape(valueOf(p.dy, 'dy'), [T, B, yStride]);
       if (yStride !== H) dy = tf.slice(dy, [0, 0, yOffset], [T, B, H]);
-      dys = tf.unstack(dy);
+      dys = timeSteps(tf, ctx.engine, dy);
     }
     const masks = stepMasks(tf, T, B, lengths);
 
@@ -136,21 +137,22 @@ export function cellBackward(ctx: TfjsContext, p: CellBackwardParams): void {
     for (const t of forwardOrder(T, reverse).reverse()) {
       const dhIn = dh;
       const dcIn = dc;
+      const s: Saved = {
+        hPrev: hPrev(t),
+        cPrev: cPrev ? cPrev(t) : null,
+        act: act(t),
+        extra: extra ? extra(t) : null,
+      };
+      const dyt = dys ? dys(t) : null;
       const step = tidy(tf, () => {
         const m = masks[t];
-        let g = dys ? tf.add(dhIn, dys[t] as TfTensor) : dhIn;
+        let g = dyt ? tf.add(dhIn, dyt) : dhIn;
         let dcStep = dcIn;
         if (m) {
           // Padding rows: no gradient into the cell; dh and dc pass through below.
           g = tf.where(m, g, tf.zerosLike(g));
           if (dcStep) dcStep = tf.where(m, dcStep, tf.zerosLike(dcStep));
         }
-        const s: Saved = {
-          hPrev: hPrev[t] as TfTensor,
-          cPrev: cPrev ? (cPrev[t] as TfTensor) : null,
-          act: act[t] as TfTensor,
-          extra: extra ? (extra[t] as TfTensor) : null,
-        };
         let r: StepGrad;
         if (cell === 'lstm') r = lstmBack(tf, g, dcStep as TfTensor, s, wHh);
         else if (cell === 'gru') r = gruBack(tf, g, s, wHh);
@@ -176,8 +178,8 @@ export function cellBackward(ctx: TfjsContext, p: CellBackwardParams): void {
     const dHG = cell === 'gru' ? tf.reshape(tf.stack(dhgs), [T * B, G * H]) : dXG;
     const x = tf.reshape(valueOf(p.x, 'x'), [T * B, I]);
     return {
-      dWih: tf.matMul(dXG, x, true, false), // [G·H, I]
-      dWhh: tf.matMul(dHG, tf.reshape(hPrevAll, [T * B, H]), true, false), // [G·H, H]
+      dWih: matMul(ctx, dXG, x, true, false), // [G·H, I]
+      dWhh: matMul(ctx, dHG, tf.reshape(tf.stack(parts.hPrev as TfTensor[]), [T * B, H]), true, false), // [G·H, H]
       dbIh: p.dbIh ? tf.sum(dXG, 0) : null,
       dbHh: p.dbHh ? tf.sum(dHG, 0) : null,
       dx: p.dx ? tf.matMul(dXG, tf.reshape(valueOf(p.wIh, 'weight_ih'), [G * H, I])) : null, // [T·B, I]

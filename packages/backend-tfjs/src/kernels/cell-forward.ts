@@ -4,21 +4,21 @@
  *
  * Shape legend: B batch, T time, I input, H hidden, G gates (rnn 1, lstm 4, gru 3).
  *
- * 1. The input projection for every time step is one matMul:
- *      XP[T·B, G·H] = X[T·B, I] · W_ihᵀ + b_ih (+ b_hh, except for the GRU, whose b_hn must stay
- *      inside the reset product).
+ * 1. The input projection XP[T·B, G·H] = X[T·B, I] · W_ihᵀ + b_ih (+ b_hh, except for the GRU,
+ *    whose b_hn must stay inside the reset product) is one matMul for all time steps (per step on
+ *    the wasm engine, see `inputProjection`).
  * 2. Each step is one matMul with W_hh plus the gate math, inside its own `tf.tidy`, so a step's
  *    intermediates are freed as soon as it ends.
  * 3. The outputs are stacked once and spliced into `y` at columns [yOffset, yOffset + H).
  *
  * With `training`, the per-step values the backward pass needs (previous states and activated
- * gates) are stacked into a cache handle.
+ * gates) are kept, one tensor per step, in a cache handle.
  */
 import { checkCellForward, type CellForwardParams, type Tensor } from '@recur/backend';
 import { tidy, type TfjsContext } from '../context.js';
 import { valueOf, type CellCache } from '../handle-store.js';
 import type { Tfjs, TfTensor } from '../tf-types.js';
-import { forwardOrder, stepMasks } from './cell-layout.js';
+import { forwardOrder, inputProjection, stepMasks } from './cell-layout.js';
 
 /** What one step returns; `saved` holds what the backward pass needs from it. */
 interface StepOut {
@@ -30,7 +30,7 @@ interface StepOut {
 
 /** Weights in matrix form, for one call. */
 interface Weights {
-  /** W_hhᵀ [H, G·H], transposed once per call (tfjs-wasm's matMul with transposeB is ~10× slower). */
+  /** W_hhᵀ [H, G·H] (a plain matMul: tfjs-wasm's matMul with transposeB is ~10× slower). */
   readonly wHhT: TfTensor;
   /** b_hh as [1, G·H] (GRU only; the other cells fold it into XP). */
   readonly bHh: TfTensor | null;
@@ -96,23 +96,23 @@ export function cellForward(ctx: TfjsContext, p: CellForwardParams): Tensor | nu
   const training = p.training === true;
 
   const out = tidy(tf, () => {
-    const wIh = tf.reshape(valueOf(p.wIh, 'weight_ih'), [G * H, I]);
-    const wHh = tf.reshape(valueOf(p.wHh, 'weight_hh'), [G * H, H]);
+    // W_ihᵀ [I, G·H] and W_hhᵀ [H, G·H], transposed once per weight version (cached on the handle).
+    const wIhT = ctx.store.derived(p.wIh, 'weight_ih', (v) => tf.transpose(tf.reshape(v, [G * H, I])));
+    const wHhT = ctx.store.derived(p.wHh, 'weight_hh', (v) => tf.transpose(tf.reshape(v, [G * H, H])));
     const bIh = p.bIh ? tf.reshape(valueOf(p.bIh, 'bias_ih'), [1, G * H]) : null;
     const bHh = p.bHh ? tf.reshape(valueOf(p.bHh, 'bias_hh'), [1, G * H]) : null;
 
-    // XP[T·B, G·H] = X·W_ihᵀ + b_ih (+ b_hh for rnn and lstm)
-    let xp = tf.matMul(tf.reshape(valueOf(p.x, 'x'), [T * B, I]), tf.transpose(wIh)); // [T·B, G·H]
-    if (bIh) xp = tf.add(xp, bIh);
-    if (bHh && cell !== 'gru') xp = tf.add(xp, bHh);
-    const xps = tf.unstack(tf.reshape(xp, [T, B, G * H]));
-    const w: Weights = { wHhT: tf.transpose(wHh), bHh: cell === 'gru' ? bHh : null };
+    // XP = X·W_ihᵀ + b_ih (+ b_hh for rnn and lstm), [T·B, G·H]
+    let bias: TfTensor | null = bIh;
+    if (bHh && cell !== 'gru') bias = bias ? tf.add(bias, bHh) : bHh;
+    const xpAt = inputProjection(ctx, tf.reshape(valueOf(p.x, 'x'), [T, B, I]), wIhT, bias);
+    const w: Weights = { wHhT, bHh: cell === 'gru' ? bHh : null };
     const masks = stepMasks(tf, T, B, lengths);
 
     let h: TfTensor = p.h0 ? tf.reshape(valueOf(p.h0, 'h0'), [B, H]) : tf.zeros([B, H]);
     let c: TfTensor | null = isLstm ? (p.c0 ? tf.reshape(valueOf(p.c0, 'c0'), [B, H]) : tf.zeros([B, H])) : null;
     const ys: TfTensor[] = new Array<TfTensor>(T);
-    const saved: Record<string, TfTensor[]> = {};
+    const saved: Record<string, TfTensor[]> = {}; // name → one tensor per step, indexed by t
     const save = (name: string, t: number, v: TfTensor): void => {
       (saved[name] ??= new Array<TfTensor>(T))[t] = v;
     };
@@ -120,8 +120,8 @@ export function cellForward(ctx: TfjsContext, p: CellForwardParams): Tensor | nu
     for (const t of forwardOrder(T, reverse)) {
       const hPrev = h;
       const cPrev = c;
+      const xpt = xpAt(t);
       const step = tidy(tf, (): StepOut => {
-        const xpt = xps[t] as TfTensor;
         let s: { h: TfTensor; c?: TfTensor; saved: Record<string, TfTensor> };
         if (cell === 'lstm') s = lstmStep(tf, xpt, hPrev, cPrev as TfTensor, w);
         else if (cell === 'gru') s = gruStep(tf, xpt, hPrev, w);
@@ -162,9 +162,7 @@ export function cellForward(ctx: TfjsContext, p: CellForwardParams): Tensor | nu
       if (tail > 0) parts.push(tf.slice(old, [0, 0, yOffset + H], [T, B, tail]));
       yd = tf.concat(parts, 2);
     }
-    const cacheParts: Record<string, TfTensor> = {};
-    if (training) for (const [name, list] of Object.entries(saved)) cacheParts[name] = tf.stack(list); // [T, B, ·]
-    return { y: yd, hN: tf.clone(h), cN: c ? tf.clone(c) : null, cacheParts };
+    return { y: yd, hN: tf.clone(h), cN: c ? tf.clone(c) : null, cacheParts: training ? saved : {} };
   });
 
   store.assign(p.y, out.y, 'y');

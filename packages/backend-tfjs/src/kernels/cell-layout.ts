@@ -33,3 +33,45 @@ export function stepMasks(tf: Tfjs, T: number, B: number, lengths: Int32Array | 
   }
   return masks;
 }
+
+/**
+ * Per-step views of a time-major tensor [T, …]: `step(t)` is its row t. Call inside `tf.tidy`.
+ *
+ * On most engines this is one `tf.unstack` (on the cpu engine a row is a view). tfjs-backend-wasm's
+ * slice (and so unstack and split) first copies the WHOLE input out of the WASM heap, so taking T
+ * rows that way costs O(T²·size); there each step is a `tf.gather`, which reads only its row.
+ */
+export function timeSteps(tf: Tfjs, engine: string, x: TfTensor): (t: number) => TfTensor {
+  if (engine !== 'wasm') {
+    const rows = tf.unstack(x);
+    return (t) => rows[t] as TfTensor;
+  }
+  return (t) => tf.gather(x, t);
+}
+
+/**
+ * The input projection of step t, XP_t[B, G·H] = X_t·W_ihᵀ + bias. Call inside `tf.tidy`.
+ *
+ * On most engines it is one matMul over all T·B rows up front, then a row per step. On the wasm
+ * engine, pulling a [B, G·H] row out of the [T, B, G·H] result costs more than the product itself
+ * (see {@link timeSteps}), so each step multiplies its own (G·H/I times smaller) input row instead.
+ */
+export function inputProjection(
+  ctx: { readonly tf: Tfjs; readonly engine: string },
+  x: TfTensor,
+  wIhT: TfTensor,
+  bias: TfTensor | null,
+): (t: number) => TfTensor {
+  const { tf, engine } = ctx;
+  const [T, B, I] = x.shape as [number, number, number];
+  const project = (rows: TfTensor): TfTensor => {
+    const r = tf.matMul(rows, wIhT);
+    return bias ? tf.add(r, bias) : r;
+  };
+  if (engine === 'wasm') {
+    const xAt = timeSteps(tf, engine, x);
+    return (t) => project(xAt(t));
+  }
+  const xp = project(tf.reshape(x, [T * B, I])); // [T·B, G·H]
+  return timeSteps(tf, engine, tf.reshape(xp, [T, B, xp.shape[1] as number]));
+}

@@ -162,9 +162,11 @@ describe('memory', () => {
     const hN = tfb.alloc([B, H]);
     const cN = tfb.alloc([B, H]);
     const grads = [tfb.alloc([4 * H, I]), tfb.alloc([4 * H, H]), tfb.alloc([T, B, I])] as const;
+    const params = { cell: 'lstm' as const, T, B, I, H, x, wIh, wHh, bIh: null, bHh: null, h0: null, c0: null, y, hN, cN };
+    // The first call transposes the weights once and keeps W_ihᵀ, W_hhᵀ with their handles.
+    tfb.cellForward(params);
     const base = tfb.tf.memory().numTensors;
     const handles = tfb.memory().liveTensors;
-    const params = { cell: 'lstm' as const, T, B, I, H, x, wIh, wHh, bIh: null, bHh: null, h0: null, c0: null, y, hN, cN };
     for (let rep = 0; rep < 3; rep++) {
       tfb.cellForward(params);
       expect(tfb.tf.memory().numTensors).toBe(base);
@@ -181,8 +183,42 @@ describe('memory', () => {
     expect(tfb.memory().liveTensors).toBe(before.liveTensors + 1);
     expect(tfb.memory().liveBytes).toBe(before.liveBytes + cache.size * 4);
     tfb.dispose(cache);
+    // Disposing the handles frees every tfjs tensor, the cached transposes included.
     for (const t of [x, wIh, wHh, y, hN, cN, ...grads]) tfb.dispose(t);
     expect(tfb.memory().liveTensors).toBe(handles - 9);
+    expect(tfb.tf.memory().numTensors).toBe(base - 9 - 2);
+  });
+});
+
+describe('cached weight transposes', () => {
+  it('follow writes to the weights (write and kernels)', async () => {
+    const up = (data: number[], shape: number[]) => upload2(tfb, ref, data, shape);
+    const shape = { cell: 'rnn-tanh' as const, T: 1, B: 1, I: 2, H: 2 };
+    const x = up([0.5, -0.25], [1, 1, 2]);
+    const wIh = up([0.1, 0.2, 0.3, 0.4], [2, 2]);
+    const wHh = up([0.5, -0.5, 0.25, 0.125], [2, 2]);
+    const y = up([0, 0], [1, 1, 2]);
+    const hN = up([0, 0], [1, 2]);
+    const run = async (what: string) => {
+      for (const [be, s] of [
+        [tfb, 'tf'],
+        [ref, 'ref'],
+      ] as const) {
+        be.cellForward({ ...shape, x: x[s], wIh: wIh[s], wHh: wHh[s], bIh: null, bHh: null, h0: hN[s], y: y[s], hN: hN[s] });
+      }
+      await expectPairClose(tfb, ref, hN, what);
+    };
+    await run('first');
+    tfb.write(wIh.tf, [-0.7], 1);
+    ref.write(wIh.ref, [-0.7], 1);
+    await run('after write');
+    tfb.scale(wHh.tf, 3);
+    ref.scale(wHh.ref, 3);
+    await run('after scale');
+    for (const p of [x, wIh, wHh, y, hN]) {
+      tfb.dispose(p.tf);
+      ref.dispose(p.ref);
+    }
   });
 });
 

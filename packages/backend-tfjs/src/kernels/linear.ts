@@ -16,6 +16,7 @@ import {
 import { update, type TfjsContext } from '../context.js';
 import { valueOf } from '../handle-store.js';
 import type { TfTensor } from '../tf-types.js';
+import { explicitTranspose, matMul } from './mat-mul.js';
 import { spliceFlat } from './write-range.js';
 
 function checkFinite(name: string, value: number): void {
@@ -32,9 +33,22 @@ export function gemm(ctx: TfjsContext, p: GemmParams): void {
   const { tf } = ctx;
   const { m, n, k } = p;
   update(ctx, p.c, 'gemm.c', () => {
-    const a = tf.reshape(valueOf(p.a, 'gemm.a'), p.transA ? [k, m] : [m, k]);
-    const b = tf.reshape(valueOf(p.b, 'gemm.b'), p.transB ? [n, k] : [k, n]);
-    let r: TfTensor = tf.matMul(a, b, p.transA === true, p.transB === true); // [m, n]
+    let r: TfTensor; // [m, n]
+    if (explicitTranspose(ctx)) {
+      // Plain product of pre-transposed operands, each transpose cached with its handle (a weight
+      // used transposed every call, e.g. a linear layer's, is transposed once per version).
+      const a = p.transA
+        ? ctx.store.derived(p.a, `transpose[${k},${m}]`, (v) => tf.transpose(tf.reshape(v, [k, m])))
+        : tf.reshape(valueOf(p.a, 'gemm.a'), [m, k]);
+      const b = p.transB
+        ? ctx.store.derived(p.b, `transpose[${n},${k}]`, (v) => tf.transpose(tf.reshape(v, [n, k])))
+        : tf.reshape(valueOf(p.b, 'gemm.b'), [k, n]);
+      r = tf.matMul(a, b);
+    } else {
+      const a = tf.reshape(valueOf(p.a, 'gemm.a'), p.transA ? [k, m] : [m, k]);
+      const b = tf.reshape(valueOf(p.b, 'gemm.b'), p.transB ? [n, k] : [k, n]);
+      r = matMul(ctx, a, b, p.transA === true, p.transB === true);
+    }
     if (alpha !== 1) r = tf.mul(r, alpha);
     if (beta !== 0) {
       const c = tf.reshape(valueOf(p.c, 'gemm.c'), [m, n]);

@@ -10,14 +10,17 @@ import { fileURLToPath } from 'node:url';
 
 const pkgRoot = fileURLToPath(new URL('../..', import.meta.url));
 
-/** Path of the built kernels. */
+/** Path of the built baseline kernels. */
 export const WASM_PATH = join(pkgRoot, 'dist', 'recur.wasm');
+/** Path of the built relaxed-SIMD kernels. */
+export const RELAXED_WASM_PATH = join(pkgRoot, 'dist', 'recur-relaxed.wasm');
 
-/** Build `dist/recur.wasm` if it is missing or stale; returns its path. */
+/** Build `dist/recur.wasm` and `dist/recur-relaxed.wasm` if missing or stale; returns the baseline path. */
 export function ensureWasmBuilt(): string {
   const asmDir = join(pkgRoot, 'assembly');
   const newestSource = Math.max(...readdirSync(asmDir).map((f) => statSync(join(asmDir, f)).mtimeMs));
-  if (!existsSync(WASM_PATH) || statSync(WASM_PATH).mtimeMs < newestSource) {
+  const stale = (p: string) => !existsSync(p) || statSync(p).mtimeMs < newestSource;
+  if (stale(WASM_PATH) || stale(RELAXED_WASM_PATH)) {
     execFileSync(process.execPath, [join(pkgRoot, 'scripts', 'build-wasm.mjs')], { stdio: 'inherit' });
   }
   return WASM_PATH;

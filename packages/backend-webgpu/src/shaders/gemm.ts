@@ -69,3 +69,49 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
 }
 `,
 };
+
+/**
+ * The same GEMM without workgroup memory or barriers: one invocation per element of C, looping
+ * over K. Used for thin products (few rows or a short K), where tiles would be mostly empty and
+ * barriers cost more than they save — e.g. the per-step recurrent GEMM of a small batch.
+ * Same parameters and bindings as {@link GEMM}; dispatched as flat 64-wide groups over m·n.
+ */
+export const GEMM_DIRECT: KernelSpec = {
+  name: 'gemm-direct',
+  bindings: 'rrrw',
+  code: /* wgsl */ `
+struct P {
+  M: u32, N: u32, K: u32, transA: u32, transB: u32,
+  offA: u32, offB: u32, offC: u32, lda: u32, ldb: u32,
+  alpha: f32, beta: f32, hasBias: u32, offBias: u32,
+  ldc: u32,
+};
+@group(0) @binding(0) var<uniform> p: P;
+@group(0) @binding(1) var<storage, read> A: array<f32>;
+@group(0) @binding(2) var<storage, read> Bm: array<f32>;
+@group(0) @binding(3) var<storage, read> bias: array<f32>;
+@group(0) @binding(4) var<storage, read_write> C: array<f32>;
+
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let i = gid.x + gid.y * nwg.x * 64u;
+  if (i >= p.M * p.N) { return; }
+  let row = i / p.N;
+  let col = i % p.N;
+  // Strides of op(A) along k and op(B) along k.
+  let aBase = p.offA + select(row * p.lda, row, p.transA != 0u);
+  let aStep = select(1u, p.lda, p.transA != 0u);
+  let bBase = p.offB + select(col, col * p.ldb, p.transB != 0u);
+  let bStep = select(p.ldb, 1u, p.transB != 0u);
+  var acc = 0.0;
+  for (var k = 0u; k < p.K; k = k + 1u) {
+    acc = acc + A[aBase + k * aStep] * Bm[bBase + k * bStep];
+  }
+  let ci = p.offC + row * p.ldc + col;
+  var v = p.alpha * acc;
+  if (p.beta != 0.0) { v = v + p.beta * C[ci]; }
+  if (p.hasBias != 0u) { v = v + bias[p.offBias + col]; }
+  C[ci] = v;
+}
+`,
+};

@@ -65,6 +65,24 @@ describe('backtest', () => {
     expect(seen[0]!.test[0]).toBe(35); // gap of 5 rows
   });
 
+  it('MASE uses each fold\'s own training rows as the scale', async () => {
+    // y_t = t² / 100: the persistence scale grows with the training block, so MASE of the same
+    // per-step error differs by fold. Fold 0 trains on rows 0..39: scale = mean |Δy| = 39²/100/39.
+    const quad = createSeries({ data: Float32Array.from({ length: 80 }, (_, t) => (t * t) / 100), columns: ['y'] });
+    const result = await backtest(quad, () => ({ fit() {}, predict: (w: Windows) => Array.from({ length: w.count * w.horizon }, (_, i) => w.y(Math.floor(i / w.horizon))[i % w.horizon]! + 1) }), {
+      folds: { mode: 'expanding', trainSize: 40, testSize: 20 },
+      lookback: 3,
+      horizon: 2,
+      metrics: { mae },
+      maseSeasonalPeriod: 1,
+    });
+    expect(result.metricNames).toEqual(['mae', 'mase']);
+    expect(result.folds[0]!.model.overall.mae).toBeCloseTo(1, 5);
+    expect(result.folds[0]!.model.overall.mase).toBeCloseTo(1 / (39 ** 2 / 100 / 39), 4);
+    expect(result.folds[1]!.model.overall.mase).toBeCloseTo(1 / (59 ** 2 / 100 / 59), 4);
+    expect(result.folds[1]!.model.byHorizon.mase).toHaveLength(2);
+  });
+
   it('refuses predictions of the wrong shape', async () => {
     const bad: Forecaster = { fit() {}, predict: () => [1, 2, 3] };
     await expect(backtest(series, () => bad, { folds: { mode: 'expanding', trainSize: 40, testSize: 20 }, lookback: 5, horizon: 3 })).rejects.toThrow(/\[N, H, K\]/);

@@ -10,7 +10,9 @@ import { InvalidArgumentError, ShapeError } from '@recur/backend';
 import { walkForwardFolds, window, type Fold, type Series, type WalkForwardOptions, type Windows } from '@recur/data';
 import type { Baseline } from '../baselines/baselines.js';
 import { REGRESSION_METRICS, type Metric } from '../metrics/per-horizon.js';
-import { checkInt } from '../metrics/check.js';
+import { checkInt, type Values } from '../metrics/check.js';
+import { seasonalNaiveScale } from '../metrics/regression.js';
+import { UndefinedMetricError } from '../errors.js';
 
 /**
  * Anything that can forecast: fitted once per fold, then asked for the test windows' forecasts.
@@ -55,6 +57,11 @@ export interface BacktestOptions {
   readonly stride?: number;
   /** Metrics by name (default MAE, MSE, RMSE, sMAPE). */
   readonly metrics?: Readonly<Record<string, Metric>>;
+  /**
+   * Also score MASE with this seasonal period m (1 = scaled by the in-sample persistence MAE).
+   * The scale comes from each fold's own training rows, per target column.
+   */
+  readonly maseSeasonalPeriod?: number;
   /** Baselines scored on the same windows, from the target column's own history. */
   readonly baselines?: readonly Baseline[];
   /** Called at each phase of each fold. */
@@ -190,7 +197,9 @@ export async function backtest(series: Series, factory: ForecasterFactory, optio
   checkInt('backtest: lookback', options.lookback, 1);
   checkInt('backtest: horizon', options.horizon, 1);
   const metrics = options.metrics ?? DEFAULT_METRICS;
-  const metricNames = Object.keys(metrics);
+  const m = options.maseSeasonalPeriod;
+  if (m !== undefined) checkInt('backtest: maseSeasonalPeriod', m, 1);
+  const metricNames = [...Object.keys(metrics), ...(m !== undefined ? ['mase'] : [])];
   if (metricNames.length === 0) throw new InvalidArgumentError('backtest: metrics', 'needs at least one metric.');
   const folds = walkForwardFolds(series, options.folds);
   const started = performance.now();
@@ -210,6 +219,7 @@ export async function backtest(series: Series, factory: ForecasterFactory, optio
     const K = windows.targetCount;
     const H = options.horizon;
     const { actual, history } = windowTruth(windows);
+    const foldMetrics = m === undefined ? metrics : { ...metrics, mase: foldMase(fold.train, windows.targetIndex, m) };
 
     progress(fold.index, 'fit');
     const forecaster = await factory(fold);
@@ -221,7 +231,7 @@ export async function backtest(series: Series, factory: ForecasterFactory, optio
     const t1 = performance.now();
     const pred = await forecaster.predict(windows);
     const predictMs = performance.now() - t1;
-    const model = scoreForecasts(pred, actual, n, H, K, metrics);
+    const model = scoreForecasts(pred, actual, n, H, K, foldMetrics);
 
     const baselines: Record<string, Scores> = {};
     for (const baseline of options.baselines ?? []) {
@@ -232,7 +242,7 @@ export async function backtest(series: Series, factory: ForecasterFactory, optio
           for (let h = 0; h < H; h++) bp[(i * H + h) * K + j] = f[h] as number;
         }
       }
-      baselines[baseline.name] = scoreForecasts(bp, actual, n, H, K, metrics);
+      baselines[baseline.name] = scoreForecasts(bp, actual, n, H, K, foldMetrics);
     }
     results.push({ index: fold.index, trainRange: fold.trainRange, testRange: fold.testRange, windows: n, model, baselines, fitMs, predictMs });
     progress(fold.index, 'done');
@@ -246,5 +256,28 @@ export async function backtest(series: Series, factory: ForecasterFactory, optio
       model: aggregate(results.map((r) => r.model), metricNames, options.horizon),
       baselines: Object.fromEntries(baselineNames.map((b) => [b, aggregate(results.map((r) => r.baselines[b]!), metricNames, options.horizon)])),
     },
+  };
+}
+
+/**
+ * MASE for one fold: `mean_i |y_i − ŷ_i| / scale_{col(i)}`, where scale_j is the seasonal-naive
+ * MAE (period m) of target column j over the fold's training rows. Values arrive with the target
+ * column varying fastest (as {@link scoreForecasts} lays them out), so col(i) = i mod K.
+ */
+function foldMase(train: Series, targetIndex: Int32Array, m: number): Metric {
+  const K = targetIndex.length;
+  const scales = Array.from(targetIndex, (c) => {
+    const column = new Float64Array(train.length);
+    for (let r = 0; r < train.length; r++) column[r] = train.data[r * train.width + c] as number;
+    const scale = seasonalNaiveScale(column, m);
+    if (scale === 0) {
+      throw new UndefinedMetricError('mase', `target column "${train.columns[c]}" is constant at lag ${m} in the training rows`, 'Drop maseSeasonalPeriod or check the period.');
+    }
+    return scale;
+  });
+  return (pred: Values, actual: Values) => {
+    let s = 0;
+    for (let i = 0; i < pred.length; i++) s += Math.abs((actual[i] as number) - (pred[i] as number)) / (scales[i % K] as number);
+    return s / pred.length;
   };
 }

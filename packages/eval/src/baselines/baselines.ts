@@ -4,17 +4,17 @@
  * has learned nothing useful; {@link skillScore} measures by how much it does.
  */
 import { InvalidArgumentError } from '@recur/backend';
-import { checkFinite, checkInt, type Series } from '../metrics/check.js';
+import { checkFinite, checkInt, type Values } from '../metrics/check.js';
 
 /** A forecaster with no parameters to fit beyond the window it is given. */
 export interface Baseline {
   /** Short name used in reports, e.g. `persistence` or `seasonal-naive(24)`. */
   readonly name: string;
   /** The H-step forecast from a history window (most recent value last). */
-  forecast(history: Series, horizon: number): Float64Array;
+  forecast(history: Values, horizon: number): Float64Array;
 }
 
-function checkHistory(name: string, history: Series, horizon: number, minLength: number): void {
+function checkHistory(name: string, history: Values, horizon: number, minLength: number): void {
   checkInt(`${name}: horizon`, horizon, 1);
   if (history == null || typeof history.length !== 'number' || history.length < minLength) {
     throw new InvalidArgumentError(
@@ -28,7 +28,7 @@ function checkHistory(name: string, history: Series, horizon: number, minLength:
 /** Persistence (naive, random-walk) forecast: `ŷ_{T+h} = y_T` for every h. */
 export const persistence: Baseline = Object.freeze({
   name: 'persistence',
-  forecast(history: Series, horizon: number): Float64Array {
+  forecast(history: Values, horizon: number): Float64Array {
     checkHistory('persistence', history, horizon, 1);
     return new Float64Array(horizon).fill(history[history.length - 1] as number);
   },
@@ -42,7 +42,7 @@ export function seasonalNaive(m: number): Baseline {
   checkInt('seasonalNaive: period m', m, 1);
   return Object.freeze({
     name: `seasonal-naive(${m})`,
-    forecast(history: Series, horizon: number): Float64Array {
+    forecast(history: Values, horizon: number): Float64Array {
       checkHistory(`seasonal-naive(${m})`, history, horizon, m);
       const T = history.length;
       const out = new Float64Array(horizon);
@@ -56,7 +56,7 @@ export function seasonalNaive(m: number): Baseline {
 /** Mean forecast: `ŷ_{T+h} = ȳ = (1/T) Σ_{t=1..T} y_t` for every h. */
 export const meanForecast: Baseline = Object.freeze({
   name: 'mean',
-  forecast(history: Series, horizon: number): Float64Array {
+  forecast(history: Values, horizon: number): Float64Array {
     checkHistory('mean', history, horizon, 1);
     let s = 0;
     for (let i = 0; i < history.length; i++) s += history[i] as number;
@@ -70,7 +70,7 @@ export const meanForecast: Baseline = Object.freeze({
  */
 export const drift: Baseline = Object.freeze({
   name: 'drift',
-  forecast(history: Series, horizon: number): Float64Array {
+  forecast(history: Values, horizon: number): Float64Array {
     checkHistory('drift', history, horizon, 2);
     const T = history.length;
     const last = history[T - 1] as number;
@@ -85,15 +85,15 @@ export const drift: Baseline = Object.freeze({
  * Runs a baseline over N history windows at once. `windows` is row-major [N, L] (`lookback` = L)
  * or N rows; the result is row-major [N, H] — the same layout {@link perHorizon} takes.
  */
-export function forecastWindows(baseline: Baseline, windows: Series | readonly Series[], lookback: number, horizon: number): Float64Array {
+export function forecastWindows(baseline: Baseline, windows: Values | readonly Values[], lookback: number, horizon: number): Float64Array {
   checkInt('forecastWindows: lookback', lookback, 1);
   checkInt('forecastWindows: horizon', horizon, 1);
-  const rows: Series[] = [];
+  const rows: Values[] = [];
   const first = (windows as ArrayLike<unknown>)[0];
   if (typeof first === 'object' && first !== null) {
-    rows.push(...(windows as readonly Series[]));
+    rows.push(...(windows as readonly Values[]));
   } else {
-    const flat = windows as Series;
+    const flat = windows as Values;
     if (flat.length % lookback !== 0) {
       throw new InvalidArgumentError('forecastWindows: windows', `holds ${flat.length} values, not a multiple of lookback ${lookback}.`);
     }

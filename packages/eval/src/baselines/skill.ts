@@ -1,7 +1,7 @@
 /** Skill scores: how much better a model is than a reference forecast. */
 import { InvalidArgumentError } from '@recur/backend';
 import { UndefinedMetricError } from '../errors.js';
-import type { Series } from '../metrics/check.js';
+import type { Values } from '../metrics/check.js';
 import { mse } from '../metrics/regression.js';
 import type { Metric } from '../metrics/per-horizon.js';
 
@@ -24,6 +24,6 @@ export function skillScore(errModel: number, errBaseline: number): number {
  * Skill of model forecasts against baseline forecasts of the same actuals, under one error metric
  * (default MSE): `1 − metric(ŷ_model, y) / metric(ŷ_baseline, y)`.
  */
-export function skill(modelPred: Series, baselinePred: Series, actual: Series, metric: Metric = mse): number {
+export function skill(modelPred: Values, baselinePred: Values, actual: Values, metric: Metric = mse): number {
   return skillScore(metric(modelPred, actual), metric(baselinePred, actual));
 }

@@ -2,10 +2,10 @@
 import { InvalidArgumentError, NonFiniteError, ShapeError } from '@recur/backend';
 
 /** Anything indexable with numbers: `Float32Array`, `Float64Array`, `number[]`. */
-export type Series = ArrayLike<number>;
+export type Values = ArrayLike<number>;
 
 /** Throws unless `pred` and `actual` are non-empty, equally long and finite. Returns the length. */
-export function checkPair(metric: string, pred: Series, actual: Series): number {
+export function checkPair(metric: string, pred: Values, actual: Values): number {
   if (pred == null || actual == null || typeof pred.length !== 'number' || typeof actual.length !== 'number') {
     throw new InvalidArgumentError(metric, 'predictions and actuals must be arrays of numbers (number[] or Float32Array).');
   }
@@ -21,7 +21,7 @@ export function checkPair(metric: string, pred: Series, actual: Series): number 
 }
 
 /** Throws {@link NonFiniteError} naming the first NaN/Inf element. */
-export function checkFinite(metric: string, what: string, values: Series): void {
+export function checkFinite(metric: string, what: string, values: Values): void {
   for (let i = 0; i < values.length; i++) {
     if (!Number.isFinite(values[i] as number)) {
       throw new NonFiniteError(`${metric} ${what}[${i}]`, undefined, 'Remove or impute NaN/Inf values before scoring.');

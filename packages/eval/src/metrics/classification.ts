@@ -4,9 +4,9 @@
  * log-sum-exp, so large logits neither overflow nor produce NaN.
  */
 import { InvalidArgumentError, ShapeError } from '@recur/backend';
-import { checkFinite, checkInt, type Series } from './check.js';
+import { checkFinite, checkInt, type Values } from './check.js';
 
-function checkTargets(metric: string, targets: Series, n: number, c: number): void {
+function checkTargets(metric: string, targets: Values, n: number, c: number): void {
   if (targets.length !== n) {
     throw new ShapeError(`${metric}: targets`, [n], [targets.length], 'Pass one class index per row.');
   }
@@ -18,7 +18,7 @@ function checkTargets(metric: string, targets: Series, n: number, c: number): vo
   }
 }
 
-function checkLogits(metric: string, logits: Series, classes: number): number {
+function checkLogits(metric: string, logits: Values, classes: number): number {
   checkInt(`${metric}: classes`, classes, 1);
   if (logits.length === 0 || logits.length % classes !== 0) {
     throw new ShapeError(`${metric}: logits`, `[N, ${classes}] with N ≥ 1`, `${logits.length} values`, 'Logits are row-major, one row of C scores per example.');
@@ -28,7 +28,7 @@ function checkLogits(metric: string, logits: Series, classes: number): number {
 }
 
 /** Index of the largest score in each row of row-major [N, C] scores (first index wins ties). */
-export function argmax(scores: Series, classes: number): Int32Array {
+export function argmax(scores: Values, classes: number): Int32Array {
   const n = checkLogits('argmax', scores, classes);
   const out = new Int32Array(n);
   for (let r = 0; r < n; r++) {
@@ -47,7 +47,7 @@ export function argmax(scores: Series, classes: number): Int32Array {
 }
 
 /** Accuracy: `(1/n) Σᵢ [ŷᵢ = yᵢ]`, the fraction of predicted class indices equal to the targets. */
-export function accuracy(predicted: Series, targets: Series): number {
+export function accuracy(predicted: Values, targets: Values): number {
   if (predicted.length !== targets.length) {
     throw new ShapeError('accuracy: predictions vs targets', [targets.length], [predicted.length]);
   }
@@ -58,7 +58,7 @@ export function accuracy(predicted: Series, targets: Series): number {
 }
 
 /** Accuracy of the arg-max class of row-major [N, C] logits (or probabilities) against N targets. */
-export function accuracyFromLogits(logits: Series, targets: Series, classes: number): number {
+export function accuracyFromLogits(logits: Values, targets: Values, classes: number): number {
   const pred = argmax(logits, classes);
   checkTargets('accuracy', targets, pred.length, classes);
   return accuracy(pred, targets);
@@ -76,7 +76,7 @@ export interface CrossEntropyOptions {
  * mᵣ = maxₖ zᵣₖ). With `from: 'probs'`, `ln p(j | r) = ln Pᵣⱼ` (a zero probability gives +∞,
  * which is the true value).
  */
-export function crossEntropy(scores: Series, targets: Series, classes: number, options: CrossEntropyOptions = {}): number {
+export function crossEntropy(scores: Values, targets: Values, classes: number, options: CrossEntropyOptions = {}): number {
   const n = checkLogits('crossEntropy', scores, classes);
   checkTargets('crossEntropy', targets, n, classes);
   const fromProbs = options.from === 'probs';
@@ -102,7 +102,7 @@ export function crossEntropy(scores: Series, targets: Series, classes: number, o
 }
 
 /** Perplexity: `PPL = exp(CE)`, with CE the mean cross-entropy in nats ({@link crossEntropy}). */
-export function perplexity(scores: Series, targets: Series, classes: number, options: CrossEntropyOptions = {}): number {
+export function perplexity(scores: Values, targets: Values, classes: number, options: CrossEntropyOptions = {}): number {
   return Math.exp(crossEntropy(scores, targets, classes, options));
 }
 
@@ -110,7 +110,7 @@ export function perplexity(scores: Series, targets: Series, classes: number, opt
  * Bits per character (or per token): `BPC = CE / ln 2`, the mean cross-entropy in bits. For a
  * character model, its targets are characters, so this is the usual BPC.
  */
-export function bitsPerChar(scores: Series, targets: Series, classes: number, options: CrossEntropyOptions = {}): number {
+export function bitsPerChar(scores: Values, targets: Values, classes: number, options: CrossEntropyOptions = {}): number {
   return crossEntropy(scores, targets, classes, options) / Math.LN2;
 }
 

@@ -3,14 +3,14 @@
  * H steps each, so that short- and long-horizon error sit side by side.
  */
 import { InvalidArgumentError, ShapeError } from '@recur/backend';
-import { checkInt, type Series } from './check.js';
+import { checkInt, type Values } from './check.js';
 import { mae, mape, mase, mse, r2, rmse, smape } from './regression.js';
 
 /** A metric of predictions against actuals, such as {@link mae}. */
-export type Metric = (pred: Series, actual: Series) => number;
+export type Metric = (pred: Values, actual: Values) => number;
 
 /** Forecasts as row-major [N, H] (`N·H` values) or as N rows of H values. */
-export type ForecastMatrix = Series | readonly Series[];
+export type ForecastMatrix = Values | readonly Values[];
 
 /** The regression metrics by name, for configuration files and the CLI. MASE needs a training series, see {@link maseMetric}. */
 export const REGRESSION_METRICS: Readonly<Record<'mae' | 'mse' | 'rmse' | 'mape' | 'smape' | 'r2', Metric>> = Object.freeze({
@@ -25,12 +25,12 @@ export const REGRESSION_METRICS: Readonly<Record<'mae' | 'mse' | 'rmse' | 'mape'
 /** Flattens [N, H] forecasts to row-major values and returns N. */
 export function toRowMajor(what: string, m: ForecastMatrix, horizon: number): { values: Float64Array; n: number } {
   checkInt(`${what}: horizon`, horizon, 1);
-  if (m == null || typeof (m as Series).length !== 'number') {
+  if (m == null || typeof (m as Values).length !== 'number') {
     throw new InvalidArgumentError(what, 'must be row-major [N, H] numbers or an array of N rows.');
   }
   const first = (m as ArrayLike<unknown>)[0];
   if (m.length > 0 && typeof first === 'object' && first !== null) {
-    const rows = m as readonly Series[];
+    const rows = m as readonly Values[];
     const values = new Float64Array(rows.length * horizon);
     rows.forEach((row, r) => {
       if (row.length !== horizon) throw new ShapeError(`${what}[${r}]`, [horizon], [row.length], 'Every forecast row needs H values.');
@@ -38,7 +38,7 @@ export function toRowMajor(what: string, m: ForecastMatrix, horizon: number): { 
     });
     return { values, n: rows.length };
   }
-  const flat = m as Series;
+  const flat = m as Values;
   if (flat.length === 0 || flat.length % horizon !== 0) {
     throw new ShapeError(what, `[N, ${horizon}] with N ≥ 1`, `${flat.length} values`, 'Forecasts are row-major: N rows of H lead times.');
   }
@@ -93,6 +93,6 @@ export function perHorizonTable(
 }
 
 /** MASE as a two-argument {@link Metric}, bound to the training series and seasonal period m. */
-export function maseMetric(train: Series, m = 1): Metric {
+export function maseMetric(train: Values, m = 1): Metric {
   return (pred, actual) => mase(pred, actual, train, m);
 }

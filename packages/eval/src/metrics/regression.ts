@@ -8,10 +8,10 @@
  */
 import { InvalidArgumentError } from '@recur/backend';
 import { UndefinedMetricError } from '../errors.js';
-import { checkFinite, checkInt, checkPair, type Series } from './check.js';
+import { checkFinite, checkInt, checkPair, type Values } from './check.js';
 
 /** Mean absolute error: `MAE = (1/n) Σᵢ |yᵢ − ŷᵢ|`. Units of y. */
-export function mae(pred: Series, actual: Series): number {
+export function mae(pred: Values, actual: Values): number {
   const n = checkPair('mae', pred, actual);
   let s = 0;
   for (let i = 0; i < n; i++) s += Math.abs((actual[i] as number) - (pred[i] as number));
@@ -19,7 +19,7 @@ export function mae(pred: Series, actual: Series): number {
 }
 
 /** Mean squared error: `MSE = (1/n) Σᵢ (yᵢ − ŷᵢ)²`. Units of y². */
-export function mse(pred: Series, actual: Series): number {
+export function mse(pred: Values, actual: Values): number {
   const n = checkPair('mse', pred, actual);
   let s = 0;
   for (let i = 0; i < n; i++) {
@@ -30,7 +30,7 @@ export function mse(pred: Series, actual: Series): number {
 }
 
 /** Root mean squared error: `RMSE = √MSE`. Units of y. */
-export function rmse(pred: Series, actual: Series): number {
+export function rmse(pred: Values, actual: Values): number {
   checkPair('rmse', pred, actual);
   return Math.sqrt(mse(pred, actual));
 }
@@ -41,7 +41,7 @@ export function rmse(pred: Series, actual: Series): number {
  * Undefined when any actual is 0: throws {@link UndefinedMetricError} naming the first such index
  * (use {@link smape} or {@link mase} for series that touch zero).
  */
-export function mape(pred: Series, actual: Series): number {
+export function mape(pred: Values, actual: Values): number {
   const n = checkPair('mape', pred, actual);
   let s = 0;
   for (let i = 0; i < n; i++) {
@@ -64,7 +64,7 @@ export function mape(pred: Series, actual: Series): number {
  * `sMAPE = (100/n) Σᵢ 2|yᵢ − ŷᵢ| / (|yᵢ| + |ŷᵢ|)`, where a term with yᵢ = ŷᵢ = 0 counts as 0
  * (a perfect forecast of zero).
  */
-export function smape(pred: Series, actual: Series): number {
+export function smape(pred: Values, actual: Values): number {
   const n = checkPair('smape', pred, actual);
   let s = 0;
   for (let i = 0; i < n; i++) {
@@ -80,7 +80,7 @@ export function smape(pred: Series, actual: Series): number {
  * The in-sample seasonal-naive MAE that {@link mase} divides by:
  * `scale = (1/(n−m)) Σ_{t=m+1..n} |y_t − y_{t−m}|` over the training series y₁..yₙ.
  */
-export function seasonalNaiveScale(train: Series, m = 1): number {
+export function seasonalNaiveScale(train: Values, m = 1): number {
   checkInt('mase: seasonal period m', m, 1);
   if (train == null || typeof train.length !== 'number' || train.length <= m) {
     throw new InvalidArgumentError(
@@ -102,7 +102,7 @@ export function seasonalNaiveScale(train: Series, m = 1): number {
  *
  * Throws {@link UndefinedMetricError} when the training series is constant at lag m (scale 0).
  */
-export function mase(pred: Series, actual: Series, train: Series, m = 1): number {
+export function mase(pred: Values, actual: Values, train: Values, m = 1): number {
   const err = mae(pred, actual);
   const scale = seasonalNaiveScale(train, m);
   if (scale === 0) {
@@ -120,7 +120,7 @@ export function mase(pred: Series, actual: Series, train: Series, m = 1): number
  * `SS_tot = Σᵢ (yᵢ − ȳ)²`. 1 is perfect, 0 equals predicting the mean of the actuals, and it is
  * negative for worse. Throws {@link UndefinedMetricError} when the actuals are constant (SS_tot = 0).
  */
-export function r2(pred: Series, actual: Series): number {
+export function r2(pred: Values, actual: Values): number {
   const n = checkPair('r2', pred, actual);
   let mean = 0;
   for (let i = 0; i < n; i++) mean += actual[i] as number;

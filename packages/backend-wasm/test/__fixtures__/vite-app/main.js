@@ -15,7 +15,7 @@ try {
   const hN = b.alloc([2, 4]);
   const cN = b.alloc([2, 4]);
   b.cellForward({ cell: 'lstm', T: 3, B: 2, I: 4, H: 4, x, wIh, wHh, bIh: null, bHh: null, h0: null, y, hN, cN });
-  out.textContent = JSON.stringify({ gemm: Array.from(await b.read(c)), h: Array.from(await b.read(hN)) });
+  out.textContent = JSON.stringify({ build: b.kernelBuild, gemm: Array.from(await b.read(c)), h: Array.from(await b.read(hN)) });
 } catch (e) {
   out.textContent = `ERROR ${e instanceof Error ? e.message : String(e)}`;
 }

@@ -7,4 +7,6 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: 'node20',
+  // import.meta.url locates build/Release/recur_cuda.node; shims provide it in the CJS build.
+  shims: true,
 });

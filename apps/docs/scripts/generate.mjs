@@ -1,0 +1,171 @@
+#!/usr/bin/env node
+// Generates the parts of the site that come from elsewhere, before `vitepress build`:
+//   site/design.md, site/contributing/*.md   copied from /docs (owned by the lead; never moved)
+//   site/reference/cli.md                    from @recur/cli's COMMANDS (the table its parser is built from)
+//   site/reference/benchmarks.md             from the newest bench/results/*.json (`pnpm bench`)
+//   site/public/data/co2.json                a JSON extract of @recur/datasets' co2-concentration
+//   site/api/**                              TypeDoc (typedoc-plugin-markdown) over the main packages
+// Usage: node scripts/generate.mjs [--skip-api]
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { renderBenchmarks } from './benchmarks.mjs';
+import { renderCli } from './cli-reference.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const app = join(here, '..');
+const repo = join(app, '..', '..');
+const site = join(app, 'site');
+const skipApi = process.argv.includes('--skip-api');
+
+function write(file, text) {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, text);
+}
+
+function timed(label, fn) {
+  const t0 = performance.now();
+  const r = fn();
+  const done = () => console.log(`generate: ${label} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+  if (r && typeof r.then === 'function') return r.then((v) => (done(), v));
+  done();
+  return r;
+}
+
+/** Links that leave /docs point into the repository; the site has no such page, so show the path instead. */
+function localiseLinks(markdown, fromDir) {
+  return markdown.replace(/\[([^\]]+)\]\(([^)\s]+)\)/g, (whole, text, target) => {
+    if (/^[a-z]+:/i.test(target) || target.startsWith('#')) return whole;
+    const abs = join(fromDir, target.split('#')[0]);
+    const rel = relative(join(repo, 'docs'), abs);
+    if (!rel.startsWith('..')) return whole; // stays inside docs/: the site has the page
+    return `${text} (\`${relative(repo, abs)}\` in the repository)`;
+  });
+}
+
+function copyDocs() {
+  const src = join(repo, 'docs');
+  const files = [];
+  const walk = (dir) => {
+    for (const name of readdirSync(dir)) {
+      const p = join(dir, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (name.endsWith('.md')) files.push(p);
+    }
+  };
+  walk(src);
+  for (const file of files) {
+    const out = join(site, relative(src, file));
+    write(out, `<!-- generated from ${relative(repo, file)} by apps/docs/scripts/generate.mjs: edit that file -->\n\n${localiseLinks(readFileSync(file, 'utf8'), dirname(file))}`);
+  }
+  return files.length;
+}
+
+async function co2Extract() {
+  const { DATASETS, loadCo2Concentration } = await import('@recur/datasets');
+  const info = DATASETS.find((d) => d.name === 'co2-concentration');
+  const series = await loadCo2Concentration();
+  const column = info.defaultTarget;
+  const json = {
+    name: info.name,
+    description: info.description,
+    source: info.source,
+    license: info.license,
+    column,
+    unit: info.columns.find((c) => c.name === column)?.unit ?? '',
+    seasonalPeriod: info.seasonalPeriod,
+    timestamps: Array.from(series.timestamps),
+    values: Array.from(series.column(column), (v) => Math.round(v * 1000) / 1000),
+  };
+  write(join(site, 'public', 'data', 'co2.json'), JSON.stringify(json));
+  return json.values.length;
+}
+
+async function cliReference() {
+  let cli;
+  try {
+    cli = await import('@recur/cli');
+  } catch (e) {
+    console.warn(`generate: @recur/cli is not built (${e.message.split('\n')[0]}); the CLI page says how to build it.`);
+  }
+  write(join(site, 'reference', 'cli.md'), renderCli(cli));
+}
+
+function benchmarks() {
+  const dir = join(repo, 'bench', 'results');
+  const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')).sort() : [];
+  const newest = files.at(-1);
+  const report = newest ? JSON.parse(readFileSync(join(dir, newest), 'utf8')) : null;
+  write(join(site, 'reference', 'benchmarks.md'), renderBenchmarks(report, newest ? `bench/results/${newest}` : null, files.length));
+  return newest ?? 'none';
+}
+
+async function api() {
+  const out = join(site, 'api');
+  rmSync(out, { recursive: true, force: true });
+  const { Application, Converter } = await import('typedoc');
+  const packages = ['core', 'backend', 'data', 'eval', 'datasets', 'backend-cpu', 'backend-wasm', 'backend-webgpu'].filter((p) => existsSync(join(repo, 'packages', p, 'src', 'index.ts')));
+  const tsconfig = join(app, 'tsconfig.typedoc.json');
+  write(
+    tsconfig,
+    JSON.stringify({ extends: '../../tsconfig.base.json', compilerOptions: { noEmit: true, lib: ['ES2023', 'DOM'], types: ['node'] }, include: packages.map((p) => `../../packages/${p}/src`), exclude: ['../../packages/*/src/**/*.test.ts'] }, null, 2) + '\n',
+  );
+  const app2 = await Application.bootstrapWithPlugins({
+    entryPoints: packages.map((p) => join(repo, 'packages', p, 'src', 'index.ts')),
+    entryPointStrategy: 'resolve',
+    tsconfig,
+    plugin: ['typedoc-plugin-markdown'],
+    out,
+    readme: 'none',
+    name: 'recur API',
+    excludePrivate: true,
+    excludeInternal: true,
+    skipErrorChecking: true,
+    hideGenerator: true,
+    entryFileName: 'index.md',
+    outputFileStrategy: 'modules',
+    hidePageHeader: true,
+    hideBreadcrumbs: true,
+    useCodeBlocks: true,
+    parametersFormat: 'table',
+    sanitizeComments: true,
+    logLevel: 'Warn',
+    validation: { notExported: false, invalidLink: false, rewrittenLink: false },
+  });
+  // Name each module after its package (TypeDoc would call it "core/src").
+  app2.converter.on(Converter.EVENT_RESOLVE_BEGIN, (context) => {
+    for (const mod of context.project.children ?? []) {
+      const m = mod.name.match(/^([\w-]+)\/src$/);
+      if (m) mod.name = m[1];
+    }
+  });
+  const project = await app2.convert();
+  if (!project) throw new Error('TypeDoc could not convert the packages (see the messages above).');
+  await app2.generateOutputs(project);
+  rmSync(tsconfig, { force: true });
+  // One page per package (outputFileStrategy 'modules'): titles "core" → "@recur/core", and a sidebar.
+  const rootIndex = join(out, 'index.md');
+  let overview = readFileSync(rootIndex, 'utf8').replace(/^# recur API/m, '# API reference');
+  const items = [{ text: 'All packages', link: '/api/' }];
+  for (const file of readdirSync(out).filter((f) => f.endsWith('.md') && f !== 'index.md').sort()) {
+    const dir = file.slice(0, -3);
+    const name = `@recur/${dir}`;
+    overview = overview.replace(`[${dir}](${file})`, `[${name}](${file})`);
+    const page = join(out, file);
+    writeFileSync(page, readFileSync(page, 'utf8').replace(new RegExp(`^# ${dir}$`, 'm'), `# ${name}`));
+    items.push({ text: name, link: `/api/${dir}` });
+  }
+  const sidebar = [{ text: 'API reference', items }];
+  writeFileSync(rootIndex, overview.replace('## Modules', 'Generated by TypeDoc from the TSDoc comments of each package\'s `src/index.ts`.\n\n## Packages'));
+  write(join(out, 'sidebar.json'), JSON.stringify(sidebar, null, 2));
+  return packages.length;
+}
+
+const t0 = performance.now();
+timed(`copied ${copyDocs()} pages from docs/`, () => {});
+await timed('wrote reference/cli.md', cliReference);
+timed(`wrote reference/benchmarks.md (newest results: ${benchmarks()})`, () => {});
+await timed('wrote public/data/co2.json', co2Extract);
+if (!skipApi) await timed('ran TypeDoc into api/', api);
+else if (!existsSync(join(site, 'api', 'index.md'))) write(join(site, 'api', 'index.md'), '# API reference\n\nThis build skipped TypeDoc (`--skip-api`). Run `pnpm --filter @recur/docs build` to generate it.\n');
+console.log(`generate: done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);

@@ -1,0 +1,51 @@
+/**
+ * The backends a demo can run on, created by name inside the page (or its worker).
+ */
+import type { Backend } from '@recur/backend';
+import { createCpuBackend } from '@recur/backend-cpu';
+import { createWasmBackend, relaxedSimdSupported } from '@recur/backend-wasm';
+import { createWebgpuBackend } from '@recur/backend-webgpu';
+
+/** A backend the site's demos can switch to. */
+export type DemoBackendName = 'cpu' | 'wasm' | 'webgpu';
+
+/** Every backend name, in the switcher's order. */
+export const DEMO_BACKENDS: readonly DemoBackendName[] = ['cpu', 'wasm', 'webgpu'];
+
+/** Labels shown in the switcher. */
+export const BACKEND_LABELS: Readonly<Record<DemoBackendName, string>> = { cpu: 'CPU', wasm: 'WASM-SIMD', webgpu: 'WebGPU' };
+
+/** The backends this browser can run: CPU and WASM always, WebGPU when `navigator.gpu` exists. */
+export function availableBackends(nav: { gpu?: unknown } | undefined = globalThis.navigator as { gpu?: unknown } | undefined): DemoBackendName[] {
+  const out: DemoBackendName[] = ['cpu', 'wasm'];
+  if (nav && nav.gpu) out.push('webgpu');
+  return out;
+}
+
+/** Where the WASM kernels are fetched from (the bundler's URLs for `recur.wasm` and `recur-relaxed.wasm`). */
+export interface BackendSources {
+  readonly wasmUrl?: string;
+  /** The relaxed-SIMD build, used where the browser validates relaxed SIMD. */
+  readonly wasmRelaxedUrl?: string;
+}
+
+/** The kernels' URL for this runtime, or undefined to let the backend find them itself. */
+export function wasmSourceFor(sources: BackendSources, relaxed: boolean = relaxedSimdSupported()): string | undefined {
+  return relaxed && sources.wasmRelaxedUrl !== undefined ? sources.wasmRelaxedUrl : sources.wasmUrl;
+}
+
+/** Create a backend by name. */
+export async function createDemoBackend(name: DemoBackendName, sources: BackendSources = {}): Promise<Backend> {
+  switch (name) {
+    case 'cpu':
+      return createCpuBackend();
+    case 'wasm': {
+      const wasm = wasmSourceFor(sources);
+      return createWasmBackend(wasm === undefined ? {} : { wasm });
+    }
+    case 'webgpu':
+      return createWebgpuBackend();
+    default:
+      throw new Error(`unknown backend "${String(name)}"; use one of ${DEMO_BACKENDS.join(', ')}`);
+  }
+}

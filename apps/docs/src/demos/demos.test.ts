@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { createCpuBackend } from '@recur/backend-cpu';
+import { loadCo2Concentration } from '@recur/datasets';
+import { runDemo, type DemoMessage } from '../run-demo.js';
+import { runForecast, type SeriesJson } from './forecast.js';
+import { runGates } from './gates.js';
+import { runRecall } from './recall.js';
+import { runTelephone } from './telephone.js';
+import type { DemoContext } from './types.js';
+
+const ctx: DemoContext = { test: true, onProgress: () => {} };
+
+describe('demos (CPU, test sizes)', () => {
+  it('telephone: one gradient norm per lag and cell, an LSTM with forget bias 1 carrying it further than the RNN', async () => {
+    const backend = createCpuBackend();
+    const out = await runTelephone(backend, ctx, { steps: 30, hidden: 16, batch: 4, seed: 1 });
+    const values = (out.charts[0]!.spec as { data: { values: { cell: string; lag: number; norm: number }[] } }).data.values;
+    expect(values).toHaveLength(4 * 30);
+    const at = (cell: string, lag: number) => values.find((v) => v.cell === cell && v.lag === lag)!.norm;
+    for (const v of values) expect(Number.isFinite(v.norm)).toBe(true);
+    expect(at('RNN (tanh)', 29) / at('RNN (tanh)', 0)).toBeLessThan(at('LSTM, forget bias 1', 29) / at('LSTM, forget bias 1', 0));
+    expect(out.summary).toHaveLength(4);
+    backend.destroy();
+  });
+
+  it('gates: traces f, i, o for every step and unit', async () => {
+    const backend = createCpuBackend();
+    const out = await runGates(backend, ctx);
+    const heat = out.charts.find((c) => c.key === 'gates')!.spec as { data: { values: { gate: string; value: number }[] } };
+    expect(new Set(heat.data.values.map((v) => v.gate))).toEqual(new Set(['f', 'i', 'o']));
+    expect(heat.data.values).toHaveLength(3 * 10 * 4);
+    for (const v of heat.data.values) expect(v.value).toBeGreaterThanOrEqual(0);
+    backend.destroy();
+  });
+
+  it('recall: one accuracy per cell and gap, in [0, 1]', async () => {
+    const backend = createCpuBackend();
+    const out = await runRecall(backend, ctx);
+    const rows = (out.charts[0]!.spec as { layer: { data: { values: { value: number }[] } }[] }).layer[0]!.data.values;
+    expect(rows).toHaveLength(6);
+    for (const r of rows) expect(r.value >= 0 && r.value <= 1).toBe(true);
+    backend.destroy();
+  });
+
+  it('forecast: trains on CO2 and scores every lead time against the baselines', async () => {
+    const series = await loadCo2Concentration();
+    const data: SeriesJson = {
+      name: 'co2-concentration', column: 'CO2', unit: 'ppm', seasonalPeriod: 12,
+      timestamps: [...series.timestamps!], values: [...series.column('CO2')],
+    };
+    const backend = createCpuBackend();
+    const progress: string[] = [];
+    const out = await runForecast(backend, data, { test: true, onProgress: (m) => progress.push(m) });
+    expect(progress.filter((m) => m.startsWith('epoch'))).toHaveLength(2);
+    expect(out.charts.map((c) => c.key)).toEqual(['loss', 'forecast', 'horizon']);
+    const horizon = (out.charts[2]!.spec as { layer?: unknown; data?: { values: { value: number }[] } });
+    expect(JSON.stringify(horizon)).toContain('seasonal naive');
+    // Seasonal naive on CO2 is a strong baseline: its MAE is a few ppm at most.
+    expect(out.summary[0]).toMatch(/seasonal naive \d\.\d{3}/);
+    backend.destroy();
+  });
+
+  it('runDemo reports an unknown demo as an error message, not a throw', async () => {
+    const messages: DemoMessage[] = [];
+    await runDemo({ id: 1, demo: 'nope' as 'telephone', backend: 'cpu', test: true }, {}, (m) => messages.push(m));
+    expect(messages.at(-1)).toMatchObject({ type: 'error' });
+    expect((messages.at(-1) as { message: string }).message).toMatch(/unknown demo "nope"/);
+  });
+});

@@ -1,0 +1,18 @@
+const tf = await import('@tensorflow/tfjs-core'); await import('@tensorflow/tfjs-backend-cpu'); await import('@tensorflow/tfjs-backend-wasm');
+const be = process.argv[2] ?? 'wasm';
+await tf.setBackend(be); await tf.ready();
+const B=64,H=128;
+const a = tf.randomNormal([B,4*H]), aT = tf.randomNormal([4*H,B]), xp2 = tf.randomNormal([50*B,4*H]), xp3 = tf.randomNormal([50,B,4*H]);
+const WT = tf.randomNormal([4*H,H]), hT = tf.randomNormal([H,B]);
+const now=()=>{const u=process.cpuUsage(); return (u.user+u.system)/1000;}; const time = (name, f, n=50) => { tf.tidy(f); const t0=now(); for (let i=0;i<n;i++) tf.tidy(f); const r = tf.tidy(()=>tf.sum(a)); r.dataSync(); r.dispose(); console.log(be, name, ((now()-t0)/n*1000).toFixed(0),"us"); };
+time('add', () => tf.add(a, a));
+time('slice col block', () => tf.slice(a, [0,H],[B,H]));
+time('slice row block', () => tf.slice(aT, [H,0],[H,B]));
+time('split4 rows', () => tf.split(aT, 4, 0));
+time('slice step of 2D', () => tf.slice(xp2, [10*B,0],[B,4*H]));
+time('slice step of 3D', () => tf.reshape(tf.slice(xp3, [10,0,0],[1,B,4*H]),[B,4*H]));
+time('gather step', () => tf.gather(xp3, 10));
+time('matMul WT hT', () => tf.matMul(WT, hT));
+time('transpose 50xBx4H', () => tf.transpose(xp3, [0,2,1]), 5);
+time('tanh', () => tf.tanh(a));
+time('sigmoid', () => tf.sigmoid(a));

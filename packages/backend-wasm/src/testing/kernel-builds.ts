@@ -1,0 +1,22 @@
+/**
+ * Test support: the kernel builds to run the numeric tests against. The relaxed-SIMD build needs a
+ * runtime with relaxed SIMD; Node 20 has it behind `--experimental-wasm-relaxed-simd`, which is
+ * switched on here (for this test process only) so both builds are always tested.
+ */
+import { setFlagsFromString } from 'node:v8';
+import { relaxedSimdSupported } from '../load-wasm.js';
+import { ensureWasmBuilt, RELAXED_WASM_PATH } from './ensure-wasm.js';
+
+export interface KernelBuildUnderTest {
+  readonly name: 'baseline' | 'relaxed';
+  readonly path: string;
+}
+
+/** Baseline always; relaxed where the runtime can be made to validate it. */
+export function kernelBuilds(): KernelBuildUnderTest[] {
+  const baseline = ensureWasmBuilt();
+  if (!relaxedSimdSupported()) setFlagsFromString('--experimental-wasm-relaxed-simd');
+  const builds: KernelBuildUnderTest[] = [{ name: 'baseline', path: baseline }];
+  if (relaxedSimdSupported()) builds.push({ name: 'relaxed', path: RELAXED_WASM_PATH });
+  return builds;
+}
