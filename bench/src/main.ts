@@ -31,7 +31,7 @@ function arg(name: string): string | undefined {
 
 async function main(): Promise<void> {
   const smoke = process.argv.includes('--smoke');
-  const plan: RunPlan = smoke ? { warmup: 1, iterations: 2 } : { warmup: 3, iterations: 20 };
+  const plan: RunPlan = smoke ? { warmup: 0, iterations: 1 } : { warmup: 3, iterations: 20 };
   const only = arg('only')?.split(',');
   const skip = new Set(arg('skip')?.split(',') ?? []);
   const workloads = WORKLOADS.filter((w) => (only ? only.includes(w.id) : smoke ? !w.sweep : true));

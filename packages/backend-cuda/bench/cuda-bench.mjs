@@ -5,6 +5,7 @@
 //   node bench/cuda-bench.mjs                      # recur only, prints a table
 //   node bench/cuda-bench.mjs --torch torch.json   # adds PyTorch cuDNN (from bench/torch_cudnn.py --json)
 //   node bench/cuda-bench.mjs --json out.json      # also writes the results as JSON
+//   node bench/cuda-bench.mjs --backend cpu --only W3   # smoke-test this script on @recur/backend-cpu
 //
 // Needs the built package (pnpm --filter @recur/backend-cuda build) and a usable NVIDIA GPU.
 // Timing: after warm-up, N iterations are queued back to back and timed to the final sync (the
@@ -20,14 +21,22 @@ const argValue = (name) => {
 };
 const only = argValue('--only')?.split(',');
 
-const { createCudaBackend, probeCuda } = await import('../dist/index.js');
-const availability = probeCuda();
-if (!availability.available) {
-  console.error(`cuda is unavailable here: ${availability.reason}`);
-  process.exit(2);
+let be;
+let info;
+if (argValue('--backend') === 'cpu') {
+  const { createCpuBackend } = await import('@recur/backend-cpu');
+  be = createCpuBackend();
+  info = { name: 'CPU (smoke test of this script)', major: 0, minor: 0, totalMem: 0 };
+} else {
+  const { createCudaBackend, probeCuda } = await import('../dist/index.js');
+  const availability = probeCuda();
+  if (!availability.available) {
+    console.error(`cuda is unavailable here: ${availability.reason}`);
+    process.exit(2);
+  }
+  be = await createCudaBackend();
+  info = be.deviceInfo();
 }
-const be = await createCudaBackend();
-const info = be.deviceInfo();
 
 /** Deterministic data in [−scale, scale] (mulberry32). */
 function randomData(n, seed, scale = 1) {

@@ -57,6 +57,21 @@ const CONSTS = memory.data<f32>([
   0.625, 0.625, 0.625, 0.625,
 ], 16);
 
+// integer constants: 127 (the f32 exponent bias) and the sign bit
+// prettier-ignore
+const CONSTS_I = memory.data<i32>([
+  127, 127, 127, 127,
+  0x80000000, 0x80000000, 0x80000000, 0x80000000,
+], 16);
+const C_BIAS127 = 0;
+const C_SIGN = 16;
+
+// @ts-ignore: decorator
+@inline
+function KI(offset: usize): v128 {
+  return v128.load(CONSTS_I + offset);
+}
+
 // @ts-ignore: decorator
 @inline
 function K(offset: usize): v128 {
@@ -82,7 +97,7 @@ export function expV(x: v128): v128 {
   y = f32x4.add(f32x4.mul(y, r), K(C_P5));
   y = f32x4.add(f32x4.add(f32x4.mul(y, z), r), K(C_ONE));
   // 2^n = (n + 127) << 23; the bits of t are 0x4B400000 + n, whose high part shifts out.
-  const pow2 = i32x4.shl(i32x4.add(t, i32x4.splat(127)), 23);
+  const pow2 = i32x4.shl(i32x4.add(t, KI(C_BIAS127)), 23);
   return f32x4.mul(y, pow2);
 }
 
@@ -113,7 +128,7 @@ export function tanhV(x: v128): v128 {
   const e = expV(f32x4.add(ax, ax));
   const big = f32x4.sub(one, f32x4.div(K(C_TWO), f32x4.add(e, one)));
   // copy the sign of x onto the large-|x| branch
-  const bigSigned = v128.or(big, v128.and(x, i32x4.splat(0x80000000)));
+  const bigSigned = v128.or(big, v128.and(x, KI(C_SIGN)));
   return v128.bitselect(small, bigSigned, f32x4.lt(ax, K(C_TANH_SMALL)));
 }
 

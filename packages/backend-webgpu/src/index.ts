@@ -1,3 +1,4 @@
+/// <reference types="@webgpu/types" />
 /**
  * @recur/backend-webgpu: recur's own WGSL kernels, in browsers (`navigator.gpu`) and in Node
  * (the `webgpu` package, Dawn).

@@ -54,7 +54,7 @@ export async function runTelephone(backend: Backend, ctx: DemoContext, params: T
       const g = await gradientByLag(model, { inputs, T, B }, { loss: 'mse', targets: task.targets });
       for (let k = 0; k < T; k++) rows.push({ lag: k, norm: g.norms[k] as number, cell: label });
       const last = g.relative[T - 1] as number;
-      decay.push(`${label}: the gradient ${T - 1} steps back is ${formatRatio(last)} of the gradient at the last step.`);
+      decay.push(`${label}: the gradient ${T - 1} steps back is ${formatRatio(last)} the gradient at the last step.`);
     } finally {
       model.dispose();
     }
@@ -65,8 +65,14 @@ export async function runTelephone(backend: Backend, ctx: DemoContext, params: T
   };
 }
 
-function formatRatio(r: number): string {
+const SUPERSCRIPT: Record<string, string> = { '-': '⁻', '0': '⁰', '1': '¹', '2': '²', '3': '³', '4': '⁴', '5': '⁵', '6': '⁶', '7': '⁷', '8': '⁸', '9': '⁹' };
+
+/** 0.123 → "12.3 %"; 4.5e-13 → "4.5 × 10⁻¹³ times". */
+export function formatRatio(r: number): string {
   if (!Number.isFinite(r)) return 'undefined';
-  if (r === 0) return 'exactly 0';
-  return r >= 0.01 ? `${(r * 100).toFixed(1)} %` : `${r.toExponential(1)}×`;
+  if (r === 0) return 'exactly 0 times';
+  if (r >= 0.01) return `${(r * 100).toFixed(1)} % of`;
+  const [mantissa, exponent] = r.toExponential(1).split('e') as [string, string];
+  const power = String(Number(exponent)).replace(/[-0-9]/g, (c) => SUPERSCRIPT[c] ?? c);
+  return `${mantissa} × 10${power} times`;
 }

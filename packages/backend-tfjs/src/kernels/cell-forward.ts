@@ -38,12 +38,12 @@ interface Weights {
 
 /**
  * rnn: h' = act(XP_t + h·W_hhᵀ)   (XP_t already holds b_ih + b_hh).
- * Saves the output h' (the derivative is written in terms of it).
+ * Saves (when `keep`) the output h' (the derivative is written in terms of it).
  */
-function rnnStep(tf: Tfjs, relu: boolean, xp: TfTensor, h: TfTensor, w: Weights): { h: TfTensor; saved: Record<string, TfTensor> } {
+function rnnStep(tf: Tfjs, relu: boolean, xp: TfTensor, h: TfTensor, w: Weights, keep: boolean): { h: TfTensor; saved: Record<string, TfTensor> } {
   const a = tf.add(xp, tf.matMul(h, w.wHhT)); // [B, H]
   const hn = relu ? tf.relu(a) : tf.tanh(a);
-  return { h: hn, saved: { act: hn } };
+  return { h: hn, saved: keep ? { act: hn } : {} };
 }
 
 /**
@@ -51,9 +51,9 @@ function rnnStep(tf: Tfjs, relu: boolean, xp: TfTensor, h: TfTensor, w: Weights)
  *   [a_i a_f a_g a_o] = XP_t + h·W_hhᵀ          [B, 4H]
  *   i, f, o = σ(a_·), g = tanh(a_g)
  *   c' = f⊙c + i⊙g,  h' = o⊙tanh(c')
- * Saves the activated gates [B, 4H] and tanh(c').
+ * Saves (when `keep`) the activated gates [B, 4H] and tanh(c').
  */
-function lstmStep(tf: Tfjs, xp: TfTensor, h: TfTensor, c: TfTensor, w: Weights): { h: TfTensor; c: TfTensor; saved: Record<string, TfTensor> } {
+function lstmStep(tf: Tfjs, xp: TfTensor, h: TfTensor, c: TfTensor, w: Weights, keep: boolean): { h: TfTensor; c: TfTensor; saved: Record<string, TfTensor> } {
   const a = tf.add(xp, tf.matMul(h, w.wHhT)); // [B, 4H]
   const [ai, af, ag, ao] = tf.split(a, 4, 1) as [TfTensor, TfTensor, TfTensor, TfTensor];
   const i = tf.sigmoid(ai);
@@ -63,7 +63,7 @@ function lstmStep(tf: Tfjs, xp: TfTensor, h: TfTensor, c: TfTensor, w: Weights):
   const cn = tf.add(tf.mul(f, c), tf.mul(i, g));
   const tc = tf.tanh(cn);
   const hn = tf.mul(o, tc);
-  return { h: hn, c: cn, saved: { act: tf.concat([i, f, g, o], 1), tc } };
+  return { h: hn, c: cn, saved: keep ? { act: tf.concat([i, f, g, o], 1), tc } : {} };
 }
 
 /**
@@ -72,9 +72,9 @@ function lstmStep(tf: Tfjs, xp: TfTensor, h: TfTensor, c: TfTensor, w: Weights):
  *   r = σ(XP_r + HP_r), z = σ(XP_z + HP_z)
  *   n = tanh(XP_n + r⊙HP_n)
  *   h' = (1 − z)⊙n + z⊙h
- * Saves the activated gates [B, 3H] and HP_n = W_hn h + b_hn.
+ * Saves (when `keep`) the activated gates [B, 3H] and HP_n = W_hn h + b_hn.
  */
-function gruStep(tf: Tfjs, xp: TfTensor, h: TfTensor, w: Weights): { h: TfTensor; saved: Record<string, TfTensor> } {
+function gruStep(tf: Tfjs, xp: TfTensor, h: TfTensor, w: Weights, keep: boolean): { h: TfTensor; saved: Record<string, TfTensor> } {
   let hp = tf.matMul(h, w.wHhT); // [B, 3H]
   if (w.bHh) hp = tf.add(hp, w.bHh);
   const [xr, xz, xn] = tf.split(xp, 3, 1) as [TfTensor, TfTensor, TfTensor];
@@ -83,7 +83,7 @@ function gruStep(tf: Tfjs, xp: TfTensor, h: TfTensor, w: Weights): { h: TfTensor
   const z = tf.sigmoid(tf.add(xz, hz));
   const n = tf.tanh(tf.add(xn, tf.mul(r, hn)));
   const hNext = tf.add(tf.mul(tf.sub(1, z), n), tf.mul(z, h));
-  return { h: hNext, saved: { act: tf.concat([r, z, n], 1), hn } };
+  return { h: hNext, saved: keep ? { act: tf.concat([r, z, n], 1), hn } : {} };
 }
 
 /** Run `cellForward`; returns the cache handle when `training`. */
@@ -123,9 +123,9 @@ export function cellForward(ctx: TfjsContext, p: CellForwardParams): Tensor | nu
       const xpt = xpAt(t);
       const step = tidy(tf, (): StepOut => {
         let s: { h: TfTensor; c?: TfTensor; saved: Record<string, TfTensor> };
-        if (cell === 'lstm') s = lstmStep(tf, xpt, hPrev, cPrev as TfTensor, w);
-        else if (cell === 'gru') s = gruStep(tf, xpt, hPrev, w);
-        else s = rnnStep(tf, cell === 'rnn-relu', xpt, hPrev, w);
+        if (cell === 'lstm') s = lstmStep(tf, xpt, hPrev, cPrev as TfTensor, w, training);
+        else if (cell === 'gru') s = gruStep(tf, xpt, hPrev, w, training);
+        else s = rnnStep(tf, cell === 'rnn-relu', xpt, hPrev, w, training);
         const m = masks[t];
         if (!m) return { h: s.h, c: s.c ?? null, y: s.h, saved: s.saved };
         // Padding: carry the state unchanged and write a zero output row.
@@ -145,7 +145,6 @@ export function cellForward(ctx: TfjsContext, p: CellForwardParams): Tensor | nu
         // Free what no later step needs (the outer tidy would, but only at its end). h is kept:
         // for unpadded steps it is also the output row.
         if (cPrev && step.c !== cPrev) cPrev.dispose();
-        for (const v of Object.values<TfTensor>(step.saved)) if (v !== step.y && v !== step.h) v.dispose();
       }
       h = step.h;
       c = step.c;

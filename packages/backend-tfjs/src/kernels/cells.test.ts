@@ -145,6 +145,42 @@ describe.each(CELL_KINDS.map((cell) => [cell]))('%s forward + backward vs the CP
   it('padded batch (lengths), forward', () => compareCase({ cell, T: 6, B: 3, I: 2, H: 3, lengths: [6, 2, 4] }, seed++));
   it('padded batch (lengths), reverse', () => compareCase({ cell, T: 6, B: 3, I: 2, H: 3, reverse: true, lengths: [3, 6, 1] }, seed++));
   it('no bias, T = 1, B = 1', () => compareCase({ cell, T: 1, B: 1, I: 5, H: 7, bias: false }, seed++));
+  it('a sequence of length 0 carries h0 through, both directions', async () => {
+    await compareCase({ cell, T: 3, B: 3, I: 2, H: 3, lengths: [3, 0, 1] }, seed++);
+    await compareCase({ cell, T: 3, B: 3, I: 2, H: 3, lengths: [0, 2, 3], reverse: true }, seed++);
+  });
+  it('streaming in place: hN is h0 and cN is c0 (state carried in one tensor)', async () => {
+    const r = rng(seed++);
+    const G = GATE_COUNT[cell];
+    const [T, B, I, H] = [1, 2, 3, 4];
+    const up = (shape: number[]) => upload2(tfb, ref, randomArray(r, shape.reduce((a, b) => a * b, 1)), shape);
+    const w = { wIh: up([G * H, I]), wHh: up([G * H, H]), bIh: up([G * H]), bHh: up([G * H]) };
+    const h = up([B, H]);
+    const c = up([B, H]);
+    const y = up([T, B, H]);
+    for (let step = 0; step < 3; step++) {
+      const x = up([T, B, I]);
+      for (const [be, s] of [
+        [tfb, 'tf'],
+        [ref, 'ref'],
+      ] as const) {
+        be.cellForward({
+          cell, T, B, I, H,
+          x: x[s], wIh: w.wIh[s], wHh: w.wHh[s], bIh: w.bIh[s], bHh: w.bHh[s],
+          h0: h[s], c0: cell === 'lstm' ? c[s] : null, y: y[s], hN: h[s], cN: cell === 'lstm' ? c[s] : null,
+        });
+      }
+      tfb.dispose(x.tf);
+      ref.dispose(x.ref);
+    }
+    await expectPairClose(tfb, ref, h, 'h after 3 steps');
+    if (cell === 'lstm') await expectPairClose(tfb, ref, c, 'c after 3 steps');
+    await expectPairClose(tfb, ref, y, 'y');
+    for (const p of [w.wIh, w.wHh, w.bIh, w.bHh, h, c, y]) {
+      tfb.dispose(p.tf);
+      ref.dispose(p.ref);
+    }
+  });
 });
 
 describe('memory', () => {

@@ -71,10 +71,10 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
 };
 
 /**
- * The same GEMM without workgroup memory or barriers: one invocation per element of C, looping
- * over K. Used for thin products (few rows or a short K), where tiles would be mostly empty and
+ * The same GEMM without workgroup memory or barriers: one invocation per 4 adjacent elements of
+ * a row of C, looping over K. Used for thin products (few rows or a short K), where tiles would be mostly empty and
  * barriers cost more than they save — e.g. the per-step recurrent GEMM of a small batch.
- * Same parameters and bindings as {@link GEMM}; dispatched as flat 64-wide groups over m·n.
+ * Same parameters and bindings as {@link GEMM}; dispatched as flat 64-wide groups over m·⌈n/4⌉.
  */
 export const GEMM_DIRECT: KernelSpec = {
   name: 'gemm-direct',
@@ -94,24 +94,38 @@ struct P {
 
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  // Each invocation computes 4 adjacent columns of one row: op(A)[row, k] is loaded once per k.
+  let n4 = (p.N + 3u) / 4u;
   let i = gid.x + gid.y * nwg.x * 64u;
-  if (i >= p.M * p.N) { return; }
-  let row = i / p.N;
-  let col = i % p.N;
-  // Strides of op(A) along k and op(B) along k.
+  if (i >= p.M * n4) { return; }
+  let row = i / n4;
+  let col = (i % n4) * 4u;
+  // Strides of op(A) and op(B) along k; columns past N read column N−1 and are not stored.
   let aBase = p.offA + select(row * p.lda, row, p.transA != 0u);
   let aStep = select(1u, p.lda, p.transA != 0u);
-  let bBase = p.offB + select(col, col * p.ldb, p.transB != 0u);
   let bStep = select(p.ldb, 1u, p.transB != 0u);
-  var acc = 0.0;
+  let bCol = select(1u, p.ldb, p.transB != 0u);
+  let last = p.N - 1u;
+  let b0 = p.offB + min(col, last) * bCol;
+  let b1 = p.offB + min(col + 1u, last) * bCol;
+  let b2 = p.offB + min(col + 2u, last) * bCol;
+  let b3 = p.offB + min(col + 3u, last) * bCol;
+  var acc = vec4<f32>(0.0);
   for (var k = 0u; k < p.K; k = k + 1u) {
-    acc = acc + A[aBase + k * aStep] * Bm[bBase + k * bStep];
+    let a = A[aBase + k * aStep];
+    let kb = k * bStep;
+    acc = acc + a * vec4<f32>(Bm[b0 + kb], Bm[b1 + kb], Bm[b2 + kb], Bm[b3 + kb]);
   }
-  let ci = p.offC + row * p.ldc + col;
-  var v = p.alpha * acc;
-  if (p.beta != 0.0) { v = v + p.beta * C[ci]; }
-  if (p.hasBias != 0u) { v = v + bias[p.offBias + col]; }
-  C[ci] = v;
+  for (var c = 0u; c < 4u; c = c + 1u) {
+    let cc = col + c;
+    if (cc < p.N) {
+      let ci = p.offC + row * p.ldc + cc;
+      var v = p.alpha * acc[c];
+      if (p.beta != 0.0) { v = v + p.beta * C[ci]; }
+      if (p.hasBias != 0u) { v = v + bias[p.offBias + cc]; }
+      C[ci] = v;
+    }
+  }
 }
 `,
 };
