@@ -83,8 +83,8 @@ function levenshtein(a: string, b: string): number {
   return row[b.length]!;
 }
 
-/** Load the series of a source. */
-export async function loadSeries(source: DataSourceSpec): Promise<LoadedData> {
+/** Load the series of a source (CSV: only `columns`, when given). */
+export async function loadSeries(source: DataSourceSpec, columns?: readonly string[]): Promise<LoadedData> {
   if (source.csv !== undefined) {
     requireFile(source.csv, 'Data file');
     const header = csvHeader(source.csv);
@@ -93,7 +93,9 @@ export async function loadSeries(source: DataSourceSpec): Promise<LoadedData> {
     if (timestamp !== undefined && timestamp !== null && !header.includes(timestamp)) {
       throw new CliUserError(`Unknown timestamp column "${timestamp}"${nearest(timestamp, header) ? `. Did you mean "${nearest(timestamp, header)}"?` : '.'} Available columns: ${header.join(', ')}.`);
     }
-    const series = await readCsv(source.csv, { ...(timestamp ? { timestamp } : {}), missing: source.missing ?? 'error' });
+    // Read only the columns the model uses when they are known (other columns may hold text).
+    const wanted = columns ? [...new Set(columns)] : undefined;
+    const series = await readCsv(source.csv, { ...(timestamp ? { timestamp } : {}), ...(wanted ? { columns: wanted } : {}), missing: source.missing ?? 'error' });
     return { series, info: null, label: source.csv };
   }
   const name = source.dataset ?? 'co2-concentration';

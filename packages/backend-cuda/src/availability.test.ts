@@ -8,6 +8,7 @@ import { loadAddon } from './native.js';
 
 const availability = probeCuda();
 const load = loadAddon();
+if (!load.ok) console.warn(`[cuda] addon tests skipped: ${load.reason}`);
 
 describe.skipIf(availability.available)('cuda backend where CUDA cannot run', () => {
   afterEach(() => resetRegistry());

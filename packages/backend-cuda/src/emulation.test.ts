@@ -3,7 +3,8 @@
 // mapping) and cell-math.h (the fused step math every kernel thread runs), with a reference
 // column-major SGEMM in place of cuBLAS. Its forward and backward results must match the float64
 // CPU backend for every cell kind, direction, padding pattern, strided output and null argument.
-// Needs a host C++ compiler and the CUDA / cuBLAS headers; skipped (with the reason) without them.
+// Needs a host C++ compiler and the CUDA runtime headers (cuBLAS's header is optional: a minimal
+// stand-in is used without it); skipped, with the reason printed, without them.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,8 +31,8 @@ function findHeaders(): { cuda: string; cublas: string; cxx: string } | string {
       // ignore a corrupt status file
     }
   }
-  const cublas = candidates.find((d) => d && existsSync(join(d, 'cublas_v2.h')));
-  if (!cublas) return 'cublas_v2.h not found (set CUBLAS_HOME, see README)';
+  // Without cuBLAS (CI), a minimal header that declares only what the emulation uses stands in.
+  const cublas = candidates.find((d) => d && existsSync(join(d, 'cublas_v2.h'))) ?? join(native, 'test', 'cublas-shim');
   const cxx = process.env.CXX || ['/usr/bin/c++', '/usr/bin/g++'].find((c) => existsSync(c));
   if (!cxx) return 'no host C++ compiler';
   return { cuda, cublas, cxx };

@@ -83,19 +83,28 @@ export async function instantiateKernels(
     if (source instanceof ArrayBuffer || source instanceof Uint8Array) return { instance: await fromBytes(source, imports), build: 'custom' };
     if (source !== undefined) return { instance: await fromLocation(source, imports), build: 'custom' };
     // The literal `new URL('./…wasm', import.meta.url)` forms are what bundlers look for.
-    const useRelaxed = relaxed && relaxedSimdSupported();
-    const defaultUrl = useRelaxed ? new URL('./recur-relaxed.wasm', import.meta.url) : new URL('./recur.wasm', import.meta.url);
-    const build: KernelBuild = useRelaxed ? 'relaxed' : 'baseline';
-    try {
-      return { instance: await fromLocation(defaultUrl, imports), build };
-    } catch (e) {
-      // Running from the TypeScript sources (tests, monorepo dev): the build output is in ../dist.
-      const m = /\/src\/(recur(?:-relaxed)?\.wasm)$/.exec(defaultUrl.pathname);
-      if (isNode && defaultUrl.protocol === 'file:' && m) {
-        return { instance: await fromLocation(new URL(`../dist/${m[1]}`, import.meta.url), imports), build };
+    const candidates: [KernelBuild, URL][] = [];
+    if (relaxed && relaxedSimdSupported()) candidates.push(['relaxed', new URL('./recur-relaxed.wasm', import.meta.url)]);
+    candidates.push(['baseline', new URL('./recur.wasm', import.meta.url)]);
+    let firstError: unknown = null;
+    for (const [build, url] of candidates) {
+      try {
+        return { instance: await fromLocation(url, imports), build };
+      } catch (e) {
+        firstError ??= e;
       }
-      throw e;
+      // Running from the TypeScript sources (tests, monorepo dev): the build output is in ../dist.
+      const m = /\/src\/(recur(?:-relaxed)?\.wasm)$/.exec(url.pathname);
+      if (isNode && url.protocol === 'file:' && m) {
+        try {
+          return { instance: await fromLocation(new URL(`../dist/${m[1]}`, import.meta.url), imports), build };
+        } catch {
+          // keep the first error
+        }
+      }
+      // a relaxed build that cannot be loaded (e.g. not copied by a packager) falls back to baseline
     }
+    throw firstError;
   } catch (e) {
     throw new BackendUnavailableError(
       'wasm',

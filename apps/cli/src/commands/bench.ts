@@ -38,7 +38,8 @@ export async function benchCommand(ctx: CommandContext): Promise<void> {
   }
   ctx.out.status(ctx.out.color.dim(`running ${harness} ${ctx.args.join(' ')}`));
   const code = await new Promise<number>((res, rej) => {
-    const child = spawn(process.execPath, [harness, ...ctx.args], { stdio: 'inherit', cwd: dirname(dirname(harness)) === repo ? repo : process.cwd() });
+    // The harness expects the repository root as its working directory (as `pnpm bench` runs it).
+    const child = spawn(process.execPath, [harness, ...ctx.args], { stdio: 'inherit', cwd: repo ?? process.cwd() });
     child.on('error', rej);
     child.on('exit', (c, sig) => res(c ?? (sig ? 2 : 0)));
   });

@@ -21,7 +21,7 @@ export async function evalCommand(ctx: CommandContext): Promise<void> {
   try {
     const pipeline = asForecastPipeline(contents.extra, dir);
     if (!pipeline) throw new CliUserError(`${dir} is not a forecaster trained by \`recur train\`; eval needs its data pipeline. Use \`recur predict --input\` for raw tensors.`);
-    const data = await loadSeries(sourceFrom(ctx, pipeline.source));
+    const data = await loadSeries(sourceFrom(ctx, pipeline.source), [...pipeline.features, pipeline.target]);
     const prepared = prepare(data.series, { ...pipeline }, pipeline.scaler);
     const scaler = prepared.scaler;
     const forecasts = await forecastAll(model, prepared.test, pipeline, scaler, prepared.rawTarget);

@@ -66,7 +66,7 @@ export async function predictCommand(ctx: CommandContext): Promise<void> {
     if (!pipeline) {
       throw new CliUserError(`${dir} has no data pipeline (it was not trained by \`recur train\`); give raw tensors with --input IN.json.`);
     }
-    const data = await loadSeries(sourceFrom(ctx, pipeline.source));
+    const data = await loadSeries(sourceFrom(ctx, pipeline.source), [...pipeline.features, pipeline.target]);
     const scaler = pipelineScaler(pipeline);
     for (const c of pipeline.features) data.series.columnIndex(c);
     const L = pipeline.lookback;

@@ -21,7 +21,7 @@ export async function probeCommand(ctx: CommandContext): Promise<void> {
   try {
     const pipeline = asForecastPipeline(contents.extra, dir);
     if (!pipeline) throw new CliUserError(`${dir} is not a forecaster trained by \`recur train\`; the probes need its test windows.`);
-    const data = await loadSeries(sourceFrom(ctx, pipeline.source));
+    const data = await loadSeries(sourceFrom(ctx, pipeline.source), [...pipeline.features, pipeline.target]);
     const prepared = prepare(data.series, { ...pipeline }, pipeline.scaler);
     const w = prepared.test;
     // All test windows as one time-major batch [T, B, F]; targets in the model's own (scaled, residual) units [B, H].

@@ -97,9 +97,11 @@ export async function trainCommand(ctx: CommandContext): Promise<void> {
   const source = typeof runFlags.data === 'string' ? { csv: runFlags.data, timestamp: (runFlags.timestamp as string | undefined) ?? undefined, missing: get<'error'>('missing') } : { dataset: get<string>('dataset') };
   const info = source.dataset !== undefined ? datasetInfo(source.dataset) : null;
   if (info && info.kind === 'text') throw new CliUserError(`Dataset "${info.name}" is text: train a language model with \`recur train --task lm --dataset ${info.name}\`.`);
-  const data = await loadSeries(source);
-  const target = get<string | undefined>('target') ?? info?.defaultTarget ?? data.series.columns[0]!;
-  const features = get<string[] | undefined>('features') ?? [target];
+  const targetFlag = get<string | undefined>('target');
+  const featuresFlag = get<string[] | undefined>('features');
+  const data = await loadSeries(source, targetFlag !== undefined ? [...(featuresFlag ?? []), targetFlag] : featuresFlag);
+  const target = targetFlag ?? info?.defaultTarget ?? data.series.columns[0]!;
+  const features = featuresFlag ?? [target];
   const split = get<string[]>('split').map(Number);
   if (split.length !== 3 || split.some((x) => !(x >= 0 && x <= 1)) || Math.abs(split[0]! + split[1]! + split[2]! - 1) > 1e-6 || !(split[2]! > 0) || !(split[0]! > 0)) {
     throw new CliUserError(`--split needs three fractions train,validation,test that sum to 1 (train and test > 0), got ${get<string[]>('split').join(',')}.`);

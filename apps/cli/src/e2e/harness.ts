@@ -70,7 +70,7 @@ export function recurAsync(args: readonly string[], options: { cwd?: string } = 
 
 /** A deterministic daily series with a weekly cycle and a trend, as CSV text. */
 export function syntheticCsv(rows: number, options: { nanAt?: number } = {}): string {
-  const lines = ['date,value,temperature'];
+  const lines = ['date,value,temperature,note'];
   let seed = 12345;
   const rand = () => {
     seed = (seed * 1103515245 + 12345) % 2147483648;
@@ -80,7 +80,8 @@ export function syntheticCsv(rows: number, options: { nanAt?: number } = {}): st
     const date = new Date(Date.UTC(2020, 0, 1) + t * 86_400_000).toISOString().slice(0, 10);
     const value = 10 + 3 * Math.sin((2 * Math.PI * t) / 7) + 0.02 * t + 0.3 * rand();
     const temp = 15 + 5 * Math.cos((2 * Math.PI * t) / 30) + rand();
-    lines.push(`${date},${t === options.nanAt ? 'NaN' : value.toFixed(4)},${temp.toFixed(3)}`);
+    // `note` is text: the CLI reads only the columns a model uses.
+    lines.push(`${date},${t === options.nanAt ? 'NaN' : value.toFixed(4)},${temp.toFixed(3)},${t % 2 ? 'odd' : 'even'}`);
   }
   return `${lines.join('\n')}\n`;
 }

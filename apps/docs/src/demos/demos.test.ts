@@ -27,7 +27,7 @@ describe('demos (CPU, test sizes)', () => {
     const backend = createCpuBackend();
     const out = await runGates(backend, ctx);
     const heat = out.charts.find((c) => c.key === 'gates')!.spec as { data: { values: { gate: string; value: number }[] } };
-    expect(new Set(heat.data.values.map((v) => v.gate))).toEqual(new Set(['f', 'i', 'o']));
+    expect(new Set(heat.data.values.map((v) => v.gate))).toEqual(new Set(['forget gate f', 'input gate i', 'output gate o']));
     expect(heat.data.values).toHaveLength(3 * 10 * 4);
     for (const v of heat.data.values) expect(v.value).toBeGreaterThanOrEqual(0);
     backend.destroy();

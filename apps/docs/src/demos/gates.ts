@@ -13,6 +13,12 @@ import { ADDING_CHANCE_MSE, addingProblem, gateHeatmapChart, gateHeatmapInput, g
 import type { DemoContext, DemoOutput } from './types.js';
 import { lossCurveSpec } from './charts.js';
 
+/** The parts of gateHeatmapChart's spec this demo adjusts. */
+interface GateSpec {
+  resolve: object;
+  spec: { encoding: { color: object } };
+}
+
 /** Sizes of the gate demo. */
 export interface GateParams {
   readonly steps: number;
@@ -24,7 +30,7 @@ export interface GateParams {
 
 /** Default sizes, and the tiny ones used by the browser tests. */
 export function gateParams(test: boolean): GateParams {
-  return test ? { steps: 10, hidden: 4, iterations: 4, batch: 8, seed: 3 } : { steps: 24, hidden: 12, iterations: 400, batch: 32, seed: 3 };
+  return test ? { steps: 10, hidden: 4, iterations: 4, batch: 8, seed: 3 } : { steps: 24, hidden: 12, iterations: 1000, batch: 32, seed: 3 };
 }
 
 /** Train, then trace the gates on one held-out sequence. */
@@ -69,7 +75,7 @@ export async function runGates(backend: Backend, ctx: DemoContext, params: GateP
     const prediction = (await model.predict({ inputs: example.inputs, T, B: 1 })).output[0] as number;
     const inputSpec = {
       $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-      title: 'input: value at each step (the two marked steps are to be added)',
+      title: 'input: the value at each step; the two marked steps (red) are to be added',
       width: cell * T,
       height: 70,
       data: { values: input },
@@ -77,11 +83,16 @@ export async function runGates(backend: Backend, ctx: DemoContext, params: GateP
       encoding: {
         x: { field: 't', type: 'ordinal', title: 'step t', axis: { labelOverlap: true } },
         y: { field: 'value', type: 'quantitative', title: 'value', scale: { domain: [0, 1] } },
-        color: { field: 'marked', type: 'nominal', title: 'marker', scale: { domain: ['marked', 'unmarked'], range: ['#e4572e', '#b8c4d6'] } },
+        color: { field: 'marked', type: 'nominal', legend: null, scale: { domain: ['marked', 'unmarked'], range: ['#e4572e', '#b8c4d6'] } },
         tooltip: [{ field: 't' }, { field: 'value', format: '.3f' }, { field: 'marked' }],
       },
     };
-    const heat = gateHeatmapChart(gateHeatmapInput(trace, ['f', 'i', 'o']), { columns: 1, title: 'LSTM gates: forget f, input i, output o (hover for values)', width: cell * T });
+    const picked = gateHeatmapInput(trace, ['f', 'i', 'o']);
+    const named = { steps: picked.steps, hidden: picked.hidden, gates: { 'forget gate f': picked.gates.f!, 'input gate i': picked.gates.i!, 'output gate o': picked.gates.o! } };
+    const heat = gateHeatmapChart(named, { columns: 1, title: 'LSTM gates under the input (hover a cell for its value)', width: cell * T, height: Math.max(60, 7 * hidden) }) as unknown as GateSpec;
+    // All three are sigmoids: one colour scale over [0, 1] and one legend make them comparable.
+    heat.resolve = { scale: { x: 'independent', y: 'independent', color: 'shared' } };
+    heat.spec.encoding.color = { ...heat.spec.encoding.color, title: 'gate value', scale: { scheme: 'viridis', domain: [0, 1] } };
     return {
       charts: [
         { key: 'loss', spec: lossCurveSpec(losses, { x: 'step', title: 'training loss (MSE)', chance: ADDING_CHANCE_MSE }) },

@@ -21,7 +21,7 @@ export interface RecallParams {
 export function recallParams(test: boolean): RecallParams {
   return test
     ? { gaps: [1, 4], hidden: 4, iterations: 3, batch: 8, evalSize: 32, seed: 5 }
-    : { gaps: [2, 8, 16, 32], hidden: 16, iterations: 200, batch: 32, evalSize: 256, seed: 5 };
+    : { gaps: [2, 8, 16, 32, 64], hidden: 16, iterations: 500, batch: 32, evalSize: 256, seed: 5 };
 }
 
 const CELLS: readonly { cell: CellKind; label: string }[] = [
