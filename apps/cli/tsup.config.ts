@@ -3,7 +3,7 @@ import { defineConfig } from 'tsup';
 export default defineConfig([
   {
     // The library entry: the command definitions (plain data) and the programmatic runner.
-    entry: ['src/index.ts'],
+    entry: ['src/index.ts', 'src/spec.ts'],
     format: ['esm', 'cjs'],
     dts: true,
     sourcemap: true,

@@ -95,7 +95,10 @@ export async function loadSeries(source: DataSourceSpec, columns?: readonly stri
     }
     // Read only the columns the model uses when they are known (other columns may hold text).
     const wanted = columns ? [...new Set(columns)] : undefined;
-    const series = await readCsv(source.csv, { ...(timestamp ? { timestamp } : {}), ...(wanted ? { columns: wanted } : {}), missing: source.missing ?? 'error' });
+    const missing = source.missing ?? 'error';
+    // With a fill policy, literal NaN cells count as missing too (with 'error' they are reported by row and column).
+    const missingValues = missing === 'error' ? undefined : ['', 'NA', 'N/A', 'null', 'NULL', 'NaN', 'nan'];
+    const series = await readCsv(source.csv, { ...(timestamp ? { timestamp } : {}), ...(wanted ? { columns: wanted } : {}), missing, ...(missingValues ? { missingValues } : {}) });
     return { series, info: null, label: source.csv };
   }
   const name = source.dataset ?? 'co2-concentration';

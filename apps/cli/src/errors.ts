@@ -10,10 +10,9 @@ import { RecurDataError } from '@recur/data';
 export const EXIT = Object.freeze({ ok: 0, user: 1, internal: 2 });
 
 /** A mistake in how the command was called or in its inputs. Exit code 1. */
-export class CliUserError extends Error {
-  readonly code = 'E_CLI_USAGE';
+export class CliUserError extends RecurError {
   constructor(message: string) {
-    super(message);
+    super('E_CLI_USAGE', message);
     this.name = 'CliUserError';
   }
 }
@@ -42,7 +41,11 @@ function isDataError(e: unknown): e is RecurDataError {
 export function classifyError(e: unknown): ClassifiedError {
   if (e instanceof CliUserError) return { exitCode: 1, message: oneLine(e.message), code: e.code };
   if (e instanceof RecurError) return { exitCode: 1, message: oneLine(e.message), code: e.code };
-  if (isDataError(e)) return { exitCode: 1, message: oneLine(e.message), code: String(e.code) };
+  if (isDataError(e)) {
+    // @recur/data names its API option; on the command line it is the --missing flag.
+    const message = oneLine(e.message).replace('(missing: "ffill" | "interpolate")', '(recur train --missing ffill|interpolate)');
+    return { exitCode: 1, message, code: String(e.code) };
+  }
   const err = e as { code?: unknown; message?: unknown; path?: unknown } | null;
   // Node file-system errors on paths the user gave.
   if (err && typeof err.code === 'string' && ['ENOENT', 'EACCES', 'EISDIR', 'ENOTDIR', 'EEXIST', 'EROFS', 'ENOSPC'].includes(err.code)) {

@@ -70,7 +70,7 @@ export function formatTable(header: readonly string[], rows: readonly (readonly 
   const numeric = header.map((_, i) => rows.length > 0 && rows.every((r) => typeof r[i] === 'number'));
   const pad = (s: string, i: number) => (numeric[i] ? s.padStart(widths[i]!) : s.padEnd(widths[i]!));
   const head = header.map((h, i) => pad(h, i)).join('  ');
-  const lines = [color ? color.bold(head) : head, widths.map((w) => '─'.repeat(w)).join('  ')];
+  const lines = [color ? color.bold(head.trimEnd()) : head.trimEnd(), widths.map((w) => '─'.repeat(w)).join('  ')];
   for (const r of cells) lines.push(r.map((c, i) => pad(c, i)).join('  ').trimEnd());
   return lines.join('\n');
 }

@@ -6,7 +6,7 @@
 //   site/public/data/co2.json                a JSON extract of @recur/datasets' co2-concentration
 //   site/api/**                              TypeDoc (typedoc-plugin-markdown) over the main packages
 // Usage: node scripts/generate.mjs [--skip-api]
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { renderBenchmarks } from './benchmarks.mjs';

@@ -7,12 +7,6 @@
 
 #include "kernels.h"
 
-#ifdef __CUDACC__
-#define RC_HD __host__ __device__
-#else
-#define RC_HD
-#endif
-
 namespace rc {
 
 // σ(x) = 1/(1+e^−x) for x ≥ 0 and e^x/(1+e^x) for x < 0: the exponent is never positive, so it

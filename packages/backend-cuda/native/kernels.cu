@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "cell-math.h"
+#include "train-math.h"
 #include "kernels.h"
 
 namespace rc {
@@ -25,7 +26,6 @@ inline unsigned blocksFor(size_t n) {
   for (size_t i = blockIdx.x * static_cast<size_t>(blockDim.x) + threadIdx.x; i < (n); i += static_cast<size_t>(gridDim.x) * blockDim.x)
 
 
-__device__ __forceinline__ float signf(float d) { return d > 0.f ? 1.f : (d < 0.f ? -1.f : d); }
 
 // ---- elementwise ------------------------------------------------------------------------------
 __global__ void fillK(float* x, size_t n, float v) { GRID_STRIDE(i, n) x[i] = v; }
@@ -176,115 +176,18 @@ __global__ void lossK(int kind, const float* pred, const float* target, const fl
   const double inv = invShared;
   double total = 0;
   if (kind == kCrossEntropy) {
-    for (int r = threadIdx.x; r < n; r += blockDim.x) {
-      const float w = weights ? weights[r] : 1.f;
-      const float* p = pred + static_cast<size_t>(r) * c;
-      float* g = grad ? grad + static_cast<size_t>(r) * c : nullptr;
-      if (w == 0.f) {
-        if (g) for (int j = 0; j < c; j++) g[j] = 0.f;
-        continue;
-      }
-      const float tf = target[r];
-      const int cls = static_cast<int>(tf);
-      if (!(tf >= 0.f) || tf >= static_cast<float>(c) || static_cast<float>(cls) != tf) {
-        atomicCAS(&diag[1], 0, static_cast<int>(fminf(fmaxf(tf, -2147483520.f), 2147483520.f)));
-        atomicCAS(&diag[0], 0, r + 1);
-        if (g) for (int j = 0; j < c; j++) g[j] = 0.f;
-        continue;
-      }
-      float m = -INFINITY;
-      for (int j = 0; j < c; j++) m = fmaxf(m, p[j]);
-      double s = 0;
-      for (int j = 0; j < c; j++) s += exp(static_cast<double>(p[j]) - m);
-      const double lse = m + log(s);
-      total += w * (lse - p[cls]);
-      if (g) {
-        const double gw = w * inv;
-        for (int j = 0; j < c; j++) g[j] = static_cast<float>((exp(p[j] - lse) - (j == cls ? 1.0 : 0.0)) * gw);
-      }
-    }
+    for (int r = threadIdx.x; r < n; r += blockDim.x) total += crossEntropyRow(pred, target, weights, r, c, inv, grad, diag);
   } else {
     const size_t nc = static_cast<size_t>(n) * c;
-    for (size_t i = threadIdx.x; i < nc; i += blockDim.x) {
-      const int r = static_cast<int>(i / c);
-      const float w = weights ? weights[r] : 1.f;
-      if (w == 0.f) {
-        if (grad) grad[i] = 0.f;
-        continue;
-      }
-      const float d = pred[i] - target[i];
-      float l, dl;
-      if (kind == kMse) {
-        l = d * d;
-        dl = 2.f * d;
-      } else if (kind == kMae) {
-        l = fabsf(d);
-        dl = signf(d);
-      } else {
-        const float ad = fabsf(d);
-        if (ad <= delta) {
-          l = 0.5f * d * d;
-          dl = d;
-        } else {
-          l = delta * (ad - 0.5f * delta);
-          dl = delta * signf(d);
-        }
-      }
-      total += static_cast<double>(w) * l;
-      if (grad) grad[i] = static_cast<float>(dl * (w * inv));
-    }
+    for (size_t i = threadIdx.x; i < nc; i += blockDim.x) total += pointLoss(kind, pred, target, weights, i, c, delta, inv, grad);
   }
   total = blockSum(total, sh);
   if (threadIdx.x == 0) loss[0] = static_cast<float>(total * inv);
 }
 
-// ---- optimizers (torch.optim semantics; see optimizers in backend-cpu for the equations) -----------
+// ---- optimizers (torch.optim semantics; the per-element update is in train-math.h) -----------------
 __global__ void optimizerK(int kind, float* param, const float* grad, float* s0, float* s1, size_t n, OptHyper h) {
-  GRID_STRIDE(i, n) {
-    float w = param[i];
-    float g = grad[i];
-    switch (kind) {
-      case kSgd: {
-        // g ← g + wd·p; buf ← g (step 1) or μ·buf + (1 − dampening)·g; g ← g + μ·buf (nesterov) or buf
-        g = g + h.wd * w;
-        if (s0) {
-          float b = h.firstStep ? g : h.momentum * s0[i] + (1.f - h.dampening) * g;
-          s0[i] = b;
-          g = h.nesterov ? g + h.momentum * b : b;
-        }
-        param[i] = w - h.lr * g;
-        break;
-      }
-      case kAdam:
-      case kAdamW: {
-        // adamw: p ← p·(1 − lr·wd) first; adam: g ← g + wd·p
-        // m ← β1·m + (1−β1)·g; v ← β2·v + (1−β2)·g²; p ← p − stepSize·m / (√v/√(1−β2^t) + ε)
-        if (kind == kAdamW) w = w * (1.f - h.lr * h.wd);
-        else g = g + h.wd * w;
-        float m = h.beta1 * s0[i] + (1.f - h.beta1) * g;
-        float v = h.beta2 * s1[i] + (1.f - h.beta2) * g * g;
-        s0[i] = m;
-        s1[i] = v;
-        param[i] = w - (h.stepSize * m) / (sqrtf(v) / h.bc2Sqrt + h.eps);
-        break;
-      }
-      case kRmsprop: {
-        // g ← g + wd·p; s ← α·s + (1−α)·g²; avg = √s + ε; buf ← μ·buf + g/avg, p ← p − lr·buf (or p − lr·g/avg)
-        g = g + h.wd * w;
-        float sq = h.alpha * s0[i] + (1.f - h.alpha) * g * g;
-        s0[i] = sq;
-        float avg = sqrtf(sq) + h.eps;
-        if (s1) {
-          float b = h.momentum * s1[i] + g / avg;
-          s1[i] = b;
-          param[i] = w - h.lr * b;
-        } else {
-          param[i] = w - h.lr * g / avg;
-        }
-        break;
-      }
-    }
-  }
+  GRID_STRIDE(i, n) optimizerElem(kind, param, grad, s0, s1, i, h);
 }
 
 __global__ void gatherK(const float* table, const int* idx, size_t n, size_t dim, float* out) {

@@ -4,6 +4,13 @@
 #pragma once
 #include "common.h"
 
+// Functions shared by device kernels and the host emulation (test/*.cc) are marked RC_HD.
+#ifdef __CUDACC__
+#define RC_HD __host__ __device__
+#else
+#define RC_HD
+#endif
+
 namespace rc {
 
 enum CellKind { kRnnTanh = 0, kRnnRelu = 1, kLstm = 2, kGru = 3 };

@@ -8,7 +8,7 @@
 // Backward (steps in the opposite order of the forward)
 //   step kernel: dG_ih[t], dG_hh[t] and the direct part of dh_{t−1};  dh_{t−1} += dG_hh[t]·W_hh
 //   then three GEMMs over all T·B rows: dW_ih += dG_ihᵀ·X, dX += dG_ih·W_ih, dW_hh += dG_hhᵀ·H_prev,
-//   and column sums for the biases.
+//   and two GEMMs with a row of ones for the bias gradients.
 // The cache is one buffer: [H_prev T·B·H | gates T·B·GH | lstm: C_prev, tanh(c_t) | gru: W_hn·h + b_hn].
 #include "sequence.h"
 
@@ -151,9 +151,14 @@ void sequenceBackward(Context& ctx, const SequenceShape& sh, const BackwardBuffe
   if (a.dx) gemmRowMajor(ctx, false, false, tb, I, GH, 1.f, dGi, GH, a.wIh, I, 1.f, a.dx, I);
   // dW_hh += dG_hhᵀ·H_prev: [GH, T·B] × [T·B, H]
   gemmRowMajor(ctx, true, false, GH, H, tb, 1.f, dGh, GH, a.cache + layout.hPrev, H, 1.f, a.dWhh, H);
-  // db_ih += Σ_rows dG_ih; db_hh += Σ_rows dG_hh
-  if (a.dbIh) launchSumRows(ctx.stream, dGi, TB, GH, a.dbIh, true);
-  if (a.dbHh) launchSumRows(ctx.stream, dGh, TB, GH, a.dbHh, true);
+  // db_ih += Σ_rows dG_ih, db_hh += Σ_rows dG_hh, as GEMMs with a row of ones: [1, T·B] × [T·B, GH]
+  // (one thread per column would leave most of a large GPU idle when T·B is large and GH small).
+  if (a.dbIh || a.dbHh) {
+    Scratch ones(ctx, TB * sizeof(float));
+    launchFill(ctx.stream, ones.as<float>(), TB, 1.f);
+    if (a.dbIh) gemmRowMajor(ctx, false, false, 1, GH, tb, 1.f, ones.as<float>(), tb, dGi, GH, 1.f, a.dbIh, GH);
+    if (a.dbHh) gemmRowMajor(ctx, false, false, 1, GH, tb, 1.f, ones.as<float>(), tb, dGh, GH, 1.f, a.dbHh, GH);
+  }
   if (a.dh0) launchAxpy(ctx.stream, a.dh0, dh, BH, 1.f);
   if (a.dc0 && dc) launchAxpy(ctx.stream, a.dc0, dc, BH, 1.f);
 }

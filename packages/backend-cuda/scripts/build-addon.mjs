@@ -117,7 +117,7 @@ if (!cxx) skip('no host C++ compiler (c++ or g++, or set CXX)');
 // ---- compile --------------------------------------------------------------------------------------------
 const archs = (process.env.RECUR_CUDA_ARCHS || '80;90').split(/[;,\s]+/).filter(Boolean);
 const sources = ['kernels.cu', 'context.cc', 'gemm.cc', 'sequence.cc', 'addon.cc'];
-const headers = ['common.h', 'kernels.h', 'cell-math.h', 'context.h', 'sequence.h'];
+const headers = ['common.h', 'kernels.h', 'cell-math.h', 'train-math.h', 'context.h', 'sequence.h'];
 const inputs = [...sources, ...headers].map((f) => join(nativeDir, f)).concat(fileURLToPath(import.meta.url));
 const newestInput = Math.max(...inputs.map((f) => statSync(f).mtimeMs));
 const config = { nvcc, cudaHome, cublasInclude: dirname(cublasInclude), cublasLib: join(...cublasLib), archs, nodeInclude, cxx };

@@ -104,7 +104,7 @@ async function compare(exe: string, c: Case, seed: number): Promise<void> {
 
   // The float64 reference (the float32 inputs, widened).
   const be = createCpuBackend({ precision: 'float64' });
-  const up = (a: number[], shape: number[]) => be.upload(Array.from(new Float32Array(a)), shape);
+  const up = (a: ArrayLike<number>, shape: number[]) => be.upload(Array.from(new Float32Array(Array.from(a))), shape);
   const w = {
     wIh: up(data.wIh, [GH, I]),
     wHh: up(data.wHh, [GH, H]),

@@ -309,6 +309,9 @@ describe('bad input: one clear line and exit code 1', () => {
     const bad = join(work, 'nan.csv');
     writeFileSync(bad, syntheticCsv(60, { nanAt: 17 }));
     expectOneLineError(recur(['train', '--data', bad, '--target', 'value', ...TINY, '--out', join(work, 'x')]), /row 17.*value|value.*row 17/);
+    // The fix the message suggests works.
+    const filled = recur(['train', '--data', bad, '--target', 'value', ...TINY, '--epochs', '1', '--missing', 'interpolate', '--out', join(work, 'filled')]);
+    expect(filled.code, filled.stderr).toBe(0);
   });
 
   it('a lookback larger than the data', () => {

@@ -38,7 +38,7 @@ export function lossCurveSpec(rows: readonly Record<string, number | string>[], 
       ],
     });
   }
-  return { $schema: SCHEMA, title: options.title, width: 520, height: 200, layer: layers };
+  return { $schema: SCHEMA, title: options.title, width: 470, height: 200, layer: layers };
 }
 
 /** One point of an actual or forecast line. */
@@ -57,14 +57,14 @@ export function forecastSpec(points: readonly ForecastPoint[], options: { title:
   return {
     $schema: SCHEMA,
     title: options.title,
-    width: 620,
+    width: 470,
     height: 280,
     data: { values: points },
     mark: { type: 'line', strokeWidth: 1.6 },
     encoding: {
       x: { field: 'time', type: 'temporal', title: null },
       y: { field: 'value', type: 'quantitative', title: options.unit, scale: { zero: false } },
-      color: { field: 'series', type: 'nominal', title: null, scale: { domain: ['actual', 'LSTM', 'seasonal naive'], range: ['#1f2937', '#e4572e', '#17a2b8'] } },
+      color: { field: 'series', type: 'nominal', title: null, legend: { orient: 'bottom', direction: 'horizontal' }, scale: { domain: ['actual', 'LSTM', 'seasonal naive'], range: ['#1f2937', '#e4572e', '#17a2b8'] } },
       strokeDash: { field: 'series', type: 'nominal', legend: null, scale: { domain: ['actual', 'LSTM', 'seasonal naive'], range: [[1, 0], [1, 0], [4, 3]] } },
       detail: { field: 'window', type: 'nominal' },
       tooltip: [{ field: 'series' }, { field: 'time', type: 'temporal', format: '%Y-%m' }, { field: 'value', format: '.2f' }],

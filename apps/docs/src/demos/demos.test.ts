@@ -3,7 +3,7 @@ import { createCpuBackend } from '@recur/backend-cpu';
 import { loadCo2Concentration } from '@recur/datasets';
 import { runDemo, type DemoMessage } from '../run-demo.js';
 import { runForecast, type SeriesJson } from './forecast.js';
-import { runGates } from './gates.js';
+import { runGates, writesOnCue } from './gates.js';
 import { runRecall } from './recall.js';
 import { runTelephone } from './telephone.js';
 import type { DemoContext } from './types.js';
@@ -31,6 +31,13 @@ describe('demos (CPU, test sizes)', () => {
     expect(heat.data.values).toHaveLength(3 * 10 * 4);
     for (const v of heat.data.values) expect(v.value).toBeGreaterThanOrEqual(0);
     backend.destroy();
+  });
+
+  it('writesOnCue names the unit whose input gate opens at the marked steps', () => {
+    // T = 4, H = 2: unit 1 opens at t = 1 and 3 only.
+    const i = [0.5, 0.1, 0.5, 0.9, 0.5, 0.1, 0.5, 0.95];
+    expect(writesOnCue(i, 4, 2, [1, 3])[0]).toMatch(/^Unit 1's input gate is 0\.93 at the marked steps and 0\.10 elsewhere/);
+    expect(writesOnCue([0.5, 0.5, 0.5, 0.5], 4, 1, [1])[0]).toMatch(/train longer/);
   });
 
   it('recall: one accuracy per cell and gap, in [0, 1]', async () => {

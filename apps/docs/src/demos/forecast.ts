@@ -33,7 +33,7 @@ export interface ForecastParams {
 
 /** Default sizes, and the tiny ones used by the browser tests. */
 export function forecastParams(test: boolean): ForecastParams {
-  return test ? { lookback: 24, horizon: 12, hidden: 4, epochs: 2, batch: 64, seed: 7 } : { lookback: 36, horizon: 12, hidden: 32, epochs: 60, batch: 32, seed: 7 };
+  return test ? { lookback: 24, horizon: 12, hidden: 4, epochs: 2, batch: 64, seed: 7 } : { lookback: 24, horizon: 12, hidden: 16, epochs: 30, batch: 32, seed: 7 };
 }
 
 /**
@@ -131,7 +131,7 @@ export async function runForecast(backend: Backend, data: SeriesJson, ctx: DemoC
       charts: [
         { key: 'loss', spec: lossChart() },
         { key: 'forecast', spec: forecastSpec(points, { title: `test period: ${N} forecasts of ${H} months, each from the ${L} months before it`, unit: data.unit }) },
-        { key: 'horizon', spec: perHorizonChart(rows, { metric: `MAE (${data.unit})`, title: 'error at each lead time (test period)', width: 520, height: 240 }) },
+        { key: 'horizon', spec: perHorizonChart(rows, { metric: `MAE (${data.unit})`, title: 'error at each lead time (test period)', width: 470, height: 240 }) },
       ],
       summary: [
         `Test MAE over all ${H} lead times: LSTM ${overall(forecast).toFixed(3)}, seasonal naive ${overall(naive).toFixed(3)}, persistence ${overall(last).toFixed(3)} ${data.unit}.`,

@@ -37,7 +37,7 @@ export async function runRecall(backend: Backend, ctx: DemoContext, params: Reca
   const chance = 1 / cues;
   const total = CELLS.length * params.gaps.length;
   let done = 0;
-  const chart = () => taskSweepChart(rows, { chance, metric: 'held-out accuracy', title: 'recall accuracy against the gap', width: 520, height: 260 });
+  const chart = () => taskSweepChart(rows, { chance, metric: 'held-out accuracy', title: 'recall accuracy against the gap', width: 470, height: 260 });
   for (const gap of params.gaps) {
     for (const { cell, label } of CELLS) {
       ctx.onProgress(`training ${label} at gap ${gap} (${done + 1}/${total})…`, rows.length > 0 ? { charts: [{ key: 'sweep', spec: chart() }], summary: [] } : undefined);

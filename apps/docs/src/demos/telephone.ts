@@ -60,7 +60,7 @@ export async function runTelephone(backend: Backend, ctx: DemoContext, params: T
     }
   }
   return {
-    charts: [{ key: 'lag', spec: gradientByLagChart(rows, { title: `‖∂ℓ/∂x(T−1−k)‖ at initialisation, H = ${hidden}, T = ${T}`, width: 520, height: 280 }) }],
+    charts: [{ key: 'lag', spec: gradientByLagChart(rows, { title: `‖∂ℓ/∂x(T−1−k)‖ at initialisation, H = ${hidden}, T = ${T}`, width: 470, height: 280 }) }],
     summary: decay,
   };
 }

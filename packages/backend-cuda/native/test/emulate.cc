@@ -51,12 +51,8 @@ void launchCellForwardStep(cudaStream_t, const StepArgs& a) {
 void launchCellBackwardStep(cudaStream_t, const StepArgs& a) {
   for (size_t i = 0; i < static_cast<size_t>(a.B) * a.H; i++) cellBackwardElem(a, i);
 }
-void launchSumRows(cudaStream_t, const float* x, size_t rows, size_t cols, float* out, bool accumulate) {
-  for (size_t j = 0; j < cols; j++) {
-    double acc = 0;
-    for (size_t r = 0; r < rows; r++) acc += x[r * cols + j];
-    out[j] = static_cast<float>(accumulate ? out[j] + acc : acc);
-  }
+void launchFill(cudaStream_t, float* x, size_t n, float v) {
+  for (size_t i = 0; i < n; i++) x[i] = v;
 }
 void launchAxpy(cudaStream_t, float* y, const float* x, size_t n, float alpha) {
   for (size_t i = 0; i < n; i++) y[i] += alpha * x[i];

@@ -54,7 +54,7 @@ export function encodeGemm(
       slotCache?.set(key, slot);
     }
     const bound = [a.buf, b.buf, bias ? bias.buf : ctx.dummyRead, c.buf];
-    if (useDirect(ctx, rows, n, k)) pb.dispatchFlat(GEMM_DIRECT, slot, bound, rows * Math.ceil(n / 4));
+    if (useDirect(ctx, rows, n, k)) pb.dispatchFlat(GEMM_DIRECT, slot, bound, Math.ceil(rows / 4) * Math.ceil(n / 4));
     else pb.dispatch(GEMM, slot, bound, Math.ceil(n / GEMM_TILE), Math.ceil(rows / GEMM_TILE));
   }
 }

@@ -71,10 +71,10 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
 };
 
 /**
- * The same GEMM without workgroup memory or barriers: one invocation per 4 adjacent elements of
- * a row of C, looping over K. Used for thin products (few rows or a short K), where tiles would be mostly empty and
+ * The same GEMM without workgroup memory or barriers: one invocation per 4×4 block of C,
+ * looping over K. Used for thin products (few rows or a short K), where tiles would be mostly empty and
  * barriers cost more than they save — e.g. the per-step recurrent GEMM of a small batch.
- * Same parameters and bindings as {@link GEMM}; dispatched as flat 64-wide groups over m·⌈n/4⌉.
+ * Same parameters and bindings as {@link GEMM}; dispatched as flat 64-wide groups over ⌈m/4⌉·⌈n/4⌉.
  */
 export const GEMM_DIRECT: KernelSpec = {
   name: 'gemm-direct',
@@ -94,36 +94,55 @@ struct P {
 
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  // Each invocation computes 4 adjacent columns of one row: op(A)[row, k] is loaded once per k.
+  // Each invocation computes a 4×4 block of C: per k, 4 loads of op(A) and 4 of op(B) feed 16 FMAs.
   let n4 = (p.N + 3u) / 4u;
+  let m4 = (p.M + 3u) / 4u;
   let i = gid.x + gid.y * nwg.x * 64u;
-  if (i >= p.M * n4) { return; }
-  let row = i / n4;
+  if (i >= m4 * n4) { return; }
+  let row = (i / n4) * 4u;
   let col = (i % n4) * 4u;
-  // Strides of op(A) and op(B) along k; columns past N read column N−1 and are not stored.
-  let aBase = p.offA + select(row * p.lda, row, p.transA != 0u);
+  // Rows/columns past the edge read the last row/column and are not stored.
+  let aRow = select(p.lda, 1u, p.transA != 0u);
   let aStep = select(1u, p.lda, p.transA != 0u);
   let bStep = select(p.ldb, 1u, p.transB != 0u);
   let bCol = select(1u, p.ldb, p.transB != 0u);
-  let last = p.N - 1u;
-  let b0 = p.offB + min(col, last) * bCol;
-  let b1 = p.offB + min(col + 1u, last) * bCol;
-  let b2 = p.offB + min(col + 2u, last) * bCol;
-  let b3 = p.offB + min(col + 3u, last) * bCol;
-  var acc = vec4<f32>(0.0);
+  let lastR = p.M - 1u;
+  let lastC = p.N - 1u;
+  let a0 = p.offA + min(row, lastR) * aRow;
+  let a1 = p.offA + min(row + 1u, lastR) * aRow;
+  let a2 = p.offA + min(row + 2u, lastR) * aRow;
+  let a3 = p.offA + min(row + 3u, lastR) * aRow;
+  let b0 = p.offB + min(col, lastC) * bCol;
+  let b1 = p.offB + min(col + 1u, lastC) * bCol;
+  let b2 = p.offB + min(col + 2u, lastC) * bCol;
+  let b3 = p.offB + min(col + 3u, lastC) * bCol;
+  var c0 = vec4<f32>(0.0);
+  var c1 = vec4<f32>(0.0);
+  var c2 = vec4<f32>(0.0);
+  var c3 = vec4<f32>(0.0);
   for (var k = 0u; k < p.K; k = k + 1u) {
-    let a = A[aBase + k * aStep];
+    let ka = k * aStep;
     let kb = k * bStep;
-    acc = acc + a * vec4<f32>(Bm[b0 + kb], Bm[b1 + kb], Bm[b2 + kb], Bm[b3 + kb]);
+    let bv = vec4<f32>(Bm[b0 + kb], Bm[b1 + kb], Bm[b2 + kb], Bm[b3 + kb]);
+    c0 = c0 + A[a0 + ka] * bv;
+    c1 = c1 + A[a1 + ka] * bv;
+    c2 = c2 + A[a2 + ka] * bv;
+    c3 = c3 + A[a3 + ka] * bv;
   }
-  for (var c = 0u; c < 4u; c = c + 1u) {
-    let cc = col + c;
-    if (cc < p.N) {
-      let ci = p.offC + row * p.ldc + cc;
-      var v = p.alpha * acc[c];
-      if (p.beta != 0.0) { v = v + p.beta * C[ci]; }
-      if (p.hasBias != 0u) { v = v + bias[p.offBias + cc]; }
-      C[ci] = v;
+  for (var r = 0u; r < 4u; r = r + 1u) {
+    let rr = row + r;
+    if (rr >= p.M) { break; }
+    var acc = c0;
+    if (r == 1u) { acc = c1; } else if (r == 2u) { acc = c2; } else if (r == 3u) { acc = c3; }
+    for (var c = 0u; c < 4u; c = c + 1u) {
+      let cc = col + c;
+      if (cc < p.N) {
+        let ci = p.offC + rr * p.ldc + cc;
+        var v = p.alpha * acc[c];
+        if (p.beta != 0.0) { v = v + p.beta * C[ci]; }
+        if (p.hasBias != 0u) { v = v + bias[p.offBias + cc]; }
+        C[ci] = v;
+      }
     }
   }
 }

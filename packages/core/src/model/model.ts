@@ -28,6 +28,7 @@ import { Dense } from '../nn/dense.js';
 import { Embedding } from '../nn/embedding.js';
 import { TensorScope, type Parameter } from '../nn/parameter.js';
 import { Recurrent, type RecurrentForward } from '../nn/recurrent.js';
+import { RecurrentStream } from '../nn/recurrent-stream.js';
 import { Rng } from '../random/prng.js';
 import { resolveLengths, type Batch } from './batch.js';
 import { validateModelConfig, type ModelConfig, type ModelConfigInput } from './config.js';
@@ -91,6 +92,23 @@ export interface ForwardPass {
   readonly internals: PassInternals;
 }
 
+/**
+ * Device buffers of a {@link Model.step} stream, kept alive between calls (freed by `resetState`,
+ * `to` and `dispose`): one step is `write` of the input, the cell kernels, the head, and one read.
+ */
+interface StepStream {
+  readonly B: number;
+  readonly rnn: RecurrentStream;
+  /** Layer-0 input [B, I] (lm: the embedded tokens [B, E]). */
+  readonly x: Tensor;
+  /** lm token ids of the current step, else null. */
+  readonly indices: Int32Array | null;
+  /** Head pre-activation (or output, for an identity head) [B, O]; null without a head. */
+  readonly headY: Tensor | null;
+  /** Head output after a non-identity activation [B, O], else null. */
+  readonly headZ: Tensor | null;
+}
+
 interface PassInternals {
   readonly scope: TensorScope;
   readonly rnn: RecurrentForward;
@@ -123,8 +141,7 @@ export class Model {
   readonly rnn: Recurrent;
   readonly head: Dense | null;
   private currentBackend: Backend;
-  private stream: DeviceState | null = null;
-  private streamB = 0;
+  private stream: StepStream | null = null;
   private readonly movables = new Set<{ to(from: Backend, to: Backend): Promise<void> }>();
 
   /** Use {@link createModel}. */
@@ -286,10 +303,14 @@ export class Model {
       let rows: number;
       if (this.config.kind === 'seq2one') {
         // Features: the top layer's final states, directions concatenated: [B, D·H].
-        headInput = scope.alloc([B, DH]);
         const L = this.config.numLayers;
-        for (let d = 0; d < this.rnn.directions; d++) {
-          backend.copy({ src: rnn.hN, dst: headInput, rows: B, cols: H, srcOffset: ((L - 1) * this.rnn.directions + d) * B * H, srcStride: H, dstOffset: d * H, dstStride: DH });
+        if (L * this.rnn.directions === 1) {
+          headInput = rnn.hN; // [1, B, H] is already [B, D·H]
+        } else {
+          headInput = scope.alloc([B, DH]);
+          for (let d = 0; d < this.rnn.directions; d++) {
+            backend.copy({ src: rnn.hN, dst: headInput, rows: B, cols: H, srcOffset: ((L - 1) * this.rnn.directions + d) * B * H, srcStride: H, dstOffset: d * H, dstStride: DH });
+          }
         }
         rows = B;
       } else {
@@ -324,9 +345,13 @@ export class Model {
       const H = this.config.hiddenSize;
       const D = this.rnn.directions;
       const L = this.config.numLayers;
-      const dhN = scope.alloc([L * D, B, H]);
-      for (let d = 0; d < D; d++) {
-        backend.copy({ src: dFeatures, dst: dhN, rows: B, cols: H, srcOffset: d * H, srcStride: D * H, dstOffset: ((L - 1) * D + d) * B * H, dstStride: H });
+      // dL/dhN [L·D, B, H] from dL/dFeatures [B, D·H] (the same layout when L·D = 1).
+      let dhN = dFeatures;
+      if (L * D !== 1) {
+        dhN = scope.alloc([L * D, B, H]);
+        for (let d = 0; d < D; d++) {
+          backend.copy({ src: dFeatures, dst: dhN, rows: B, cols: H, srcOffset: d * H, srcStride: D * H, dstOffset: ((L - 1) * D + d) * B * H, dstStride: H });
+        }
       }
       this.rnn.backward(backend, rnn.cache, null, dhN, null, false);
     } else {
@@ -394,26 +419,66 @@ export class Model {
     if (this.rnn.directions !== 1) {
       throw new InvalidArgumentError('step', 'a bidirectional model needs the whole sequence (its reverse direction starts at the end); use predict().');
     }
-    if (this.stream && this.streamB !== batchSize) {
-      throw new ShapeError('step batch size', [this.streamB], [batchSize], 'Call resetState() before changing the batch size.');
+    if (this.stream && this.stream.B !== batchSize) {
+      throw new ShapeError('step batch size', [this.stream.B], [batchSize], 'Call resetState() before changing the batch size.');
+    }
+    const B = batchSize;
+    if (!Number.isInteger(B) || B < 1) throw new InvalidArgumentError('batch.B', `must be a positive integer, got ${B}.`);
+    if (x === null || x === undefined || typeof x.length !== 'number') throw new InvalidArgumentError('batch.inputs', 'expected an array of numbers.');
+    if (this.embedding) {
+      if (x.length !== B) throw new ShapeError('batch.inputs (token ids)', [1, B], `${x.length} elements`);
+    } else if (x.length !== B * this.config.inputSize) {
+      throw new ShapeError('batch.inputs', [1, B, this.config.inputSize], `${x.length} elements`, 'Inputs are time-major [T, B, I].');
     }
     const backend = this.backend;
-    const pass = this.forwardPass({ inputs: x, T: 1, B: batchSize }, { training: false, state: this.stream });
+    const opened = !this.stream;
+    const s = this.stream ?? this.openStream(B);
     try {
-      const out = await backend.read(pass.output);
-      this.disposeStream();
-      this.stream = { h: pass.hN, c: pass.cN };
-      this.streamB = batchSize;
-      return out;
-    } finally {
-      this.disposePass(pass, [pass.hN, pass.cN]);
+      // Non-finite inputs are not rejected (as in forwardPass); they propagate into the output.
+      if (this.embedding && s.indices) {
+        this.embedding.checkIndices(s.indices, x);
+        this.embedding.forwardInto(backend, s.indices, s.x);
+      } else {
+        backend.write(s.x, x);
+      }
+      const y = s.rnn.step(s.x); // [B, H]; the state is carried from here on
+      const out = this.head ? this.head.forwardInto(backend, y, B, s.headY as Tensor, s.headZ) : y;
+      return await backend.read(out);
+    } catch (e) {
+      if (opened) this.disposeStream();
+      throw e;
+    }
+  }
+
+  /** Allocate the buffers of a stream of batch size B (zero state). */
+  private openStream(B: number): StepStream {
+    const backend = this.backend;
+    const H = this.config.hiddenSize;
+    if (H > backend.capabilities.maxHidden) throw new CapabilityError(backend.name, `hiddenSize ${H}`, `its maxHidden is ${backend.capabilities.maxHidden}`);
+    const owned: Tensor[] = [];
+    const alloc = (shape: number[]) => {
+      const t = backend.alloc(shape);
+      owned.push(t);
+      return t;
+    };
+    try {
+      const x = alloc([B, this.embedding ? this.embedding.dim : this.config.inputSize]);
+      const O = this.head?.outFeatures ?? 0;
+      const headY = this.head ? alloc([B, O]) : null;
+      const headZ = this.head && this.head.activation !== 'identity' ? alloc([B, O]) : null;
+      const rnn = new RecurrentStream(backend, this.rnn, B);
+      this.stream = { B, rnn, x, indices: this.embedding ? new Int32Array(B) : null, headY, headZ };
+      return this.stream;
+    } catch (e) {
+      for (const t of owned) backend.dispose(t);
+      throw e;
     }
   }
 
   /** The carried streaming state on the host, or null before the first {@link step}. */
   async getState(): Promise<HostState | null> {
     if (!this.stream) return null;
-    return { h: await this.backend.read(this.stream.h), c: this.stream.c ? await this.backend.read(this.stream.c) : null };
+    return this.stream.rnn.readState();
   }
 
   /** Forget the streaming state (the next {@link step} starts from zeros). */
@@ -422,12 +487,12 @@ export class Model {
   }
 
   private disposeStream(): void {
-    if (this.stream) {
-      this.backend.dispose(this.stream.h);
-      if (this.stream.c) this.backend.dispose(this.stream.c);
+    const s = this.stream;
+    if (s) {
+      s.rnn.dispose();
+      for (const t of [s.x, s.headY, s.headZ]) if (t) this.backend.dispose(t);
     }
     this.stream = null;
-    this.streamB = 0;
   }
 
   /**
@@ -507,9 +572,7 @@ export class Model {
     const moved: Parameter[] = [];
     const values: FloatArray[] = [];
     for (const p of this.parameters()) values.push(await prev.read(p.value));
-    const stream = this.stream
-      ? { h: await prev.read(this.stream.h), c: this.stream.c ? await prev.read(this.stream.c) : null, hShape: this.stream.h.shape }
-      : null;
+    const stream = this.stream ? { B: this.stream.B, ...(await this.stream.rnn.readState()) } : null;
     this.parameters().forEach((p, i) => {
       const v = next.upload(values[i] as FloatArray, p.shape);
       p.dispose(prev);
@@ -517,13 +580,9 @@ export class Model {
       moved.push(p);
     });
     for (const m of this.movables) await m.to(prev, next);
-    const B = this.streamB;
     this.disposeStream();
-    if (stream) {
-      this.stream = { h: next.upload(stream.h, stream.hShape), c: stream.c ? next.upload(stream.c, stream.hShape) : null };
-      this.streamB = B;
-    }
     this.currentBackend = next;
+    if (stream) this.openStream(stream.B).rnn.loadState(stream.h, stream.c);
     return this;
   }
 

@@ -35,9 +35,18 @@ export class Dense {
   /** Z = act(X·Wᵀ + b) for X [N, F]; returns Z [N, O] owned by `scope`. */
   forward(backend: Backend, scope: TensorScope, x: Tensor, n: number): Tensor {
     const y = scope.alloc([n, this.outFeatures]);
+    const z = this.activation === 'identity' ? null : scope.alloc([n, this.outFeatures]);
+    return this.forwardInto(backend, x, n, y, z);
+  }
+
+  /**
+   * Z = act(X·Wᵀ + b) into caller-owned buffers: `y` [N, O] receives X·Wᵀ + b, `z` [N, O] the
+   * activation (pass null for an identity head, whose output is `y`). Returns the output tensor.
+   */
+  forwardInto(backend: Backend, x: Tensor, n: number, y: Tensor, z: Tensor | null): Tensor {
     backend.gemm({ a: x, b: this.weight.value, c: y, m: n, n: this.outFeatures, k: this.inFeatures, transB: true, bias: this.bias.value });
     if (this.activation === 'identity') return y;
-    const z = scope.alloc([n, this.outFeatures]);
+    if (!z) throw new Error('Dense.forwardInto: a head with an activation needs an output buffer z.');
     backend.activation({ op: this.activation, x: y, out: z });
     return z;
   }

@@ -33,7 +33,11 @@ export class Embedding {
 
   /** Rows for `indices` [N] → [N, E] owned by `scope`. */
   forward(backend: Backend, scope: TensorScope, indices: Int32Array): Tensor {
-    const out = scope.alloc([indices.length, this.dim]);
+    return this.forwardInto(backend, indices, scope.alloc([indices.length, this.dim]));
+  }
+
+  /** Rows for `indices` [N] into a caller-owned `out` [N, E]; returns `out`. */
+  forwardInto(backend: Backend, indices: Int32Array, out: Tensor): Tensor {
     backend.gather({ table: this.weight.value, indices, dim: this.dim, out });
     return out;
   }

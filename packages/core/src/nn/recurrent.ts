@@ -193,16 +193,20 @@ export class Recurrent {
         const idx = l * D + d;
         const h0 = slice(a.h0, idx);
         const c0 = lstm ? slice(a.c0, idx) : null;
-        const hNd = scope.alloc([B, H]);
-        const cNd = lstm ? scope.alloc([B, H]) : null;
+        // With a single layer and direction, [L·D, B, H] is [B, H]: the kernel writes hN/cN directly.
+        const single = L * D === 1;
+        const hNd = single ? hN : scope.alloc([B, H]);
+        const cNd = lstm ? (single ? cN : scope.alloc([B, H])) : null;
         const cache = backend.cellForward({
           cell: this.cell, T, B, I, H, reverse: d === 1, lengths, yStride: D * H, yOffset: d * H,
           wIh: w.wIh.value, wHh: w.wHh.value, bIh: w.bIh?.value ?? null, bHh: w.bHh?.value ?? null,
           x, h0, c0, y, hN: hNd, cN: cNd, training: a.training,
         });
         if (cache) scope.track(cache);
-        backend.copy({ src: hNd, dst: hN, cols: B * H, dstOffset: idx * B * H });
-        if (cNd && cN) backend.copy({ src: cNd, dst: cN, cols: B * H, dstOffset: idx * B * H });
+        if (!single) {
+          backend.copy({ src: hNd, dst: hN, cols: B * H, dstOffset: idx * B * H });
+          if (cNd && cN) backend.copy({ src: cNd, dst: cN, cols: B * H, dstOffset: idx * B * H });
+        }
         h0s.push(h0);
         c0s.push(c0);
         caches.push(cache);
@@ -244,8 +248,10 @@ export class Recurrent {
     const D = this.directions;
     const L = this.numLayers;
     const lstm = hasCellState(this.cell);
+    // Read-only [B, H] slice of a [L·D, B, H] gradient; the tensor itself when L·D = 1.
     const slice = (src: Tensor | null, idx: number): Tensor | null => {
       if (!src) return null;
+      if (L * D === 1) return src;
       const t = scope.alloc([B, H]);
       backend.copy({ src, dst: t, cols: B * H, srcOffset: idx * B * H });
       return t;
