@@ -37,14 +37,17 @@ for w in spec["workloads"]:
         x = torch.randn(B, I)
         state = {"h": torch.zeros(B, H), "c": torch.zeros(B, H)}
 
+        steps = spec.get("streamSteps", 1)
+
         def step():
             with torch.no_grad():
-                if w["cell"] == "lstm":
-                    state["h"], state["c"] = cell(x, (state["h"], state["c"]))
-                else:
-                    state["h"] = cell(x, state["h"])
+                for _ in range(steps):
+                    if w["cell"] == "lstm":
+                        state["h"], state["c"] = cell(x, (state["h"], state["c"]))
+                    else:
+                        state["h"] = cell(x, state["h"])
 
-        results[w["id"]] = timed(step)
+        results[w["id"]] = timed(step, steps)
         continue
     rnn = Cell(I, H, batch_first=True)
     x = torch.randn(B, T, I)

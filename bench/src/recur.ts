@@ -6,12 +6,37 @@ import type { Backend } from '@recur/backend';
 import { Optimizer, createModel, trainStep, type Model } from '@recur/core';
 import { measure, type RunPlan } from './measure.js';
 import type { Contender, Unavailable } from './peers/types.js';
-import { randomData, type Workload } from './workloads.js';
+import { STREAM_STEPS_PER_SAMPLE, randomData, type Workload } from './workloads.js';
 
 interface BackendSource {
   readonly name: string;
-  readonly create: () => Promise<Backend>;
+  /** The backend, and optionally a label that replaces `name` (e.g. when running on SwiftShader). */
+  readonly create: () => Promise<Backend | { backend: Backend; label: string; note?: string }>;
   readonly note?: string;
+}
+
+/**
+ * WebGPU in Node runs through Dawn (the `webgpu` package). On machines without a GPU, Dawn finds
+ * Debian chromium's SwiftShader Vulkan driver: a CPU emulation, labelled so in the results.
+ */
+async function createWebgpuSource(): Promise<{ backend: Backend; label: string; note?: string }> {
+  const swiftshader = '/usr/lib/chromium/vk_swiftshader_icd.json';
+  const { existsSync } = await import('node:fs');
+  if (!process.env.VK_ICD_FILENAMES && existsSync(swiftshader)) process.env.VK_ICD_FILENAMES = swiftshader;
+  const { create } = (await import('webgpu')) as { create: (flags: string[]) => GPU };
+  const gpu = create([]);
+  const webgpu = await import('@recur/backend-webgpu');
+  const probe = await webgpu.probeWebgpu({ gpu });
+  if (!probe.available) throw new Error(probe.reason);
+  const backend = await webgpu.createWebgpuBackend({ gpu });
+  if (probe.note) {
+    return {
+      backend,
+      label: 'webgpu (SwiftShader)',
+      note: `webgpu (SwiftShader): ${probe.note}. These are CPU-emulation timings, not GPU timings.`,
+    };
+  }
+  return { backend, label: 'webgpu' };
 }
 
 /** Backends are imported lazily, so a backend that is not built or cannot run is reported, not fatal. */
@@ -20,6 +45,7 @@ const SOURCES: readonly BackendSource[] = [
   { name: 'wasm', create: async () => (await import('@recur/backend-wasm')).createWasmBackend() },
   { name: 'tfjs-wasm', create: async () => (await import('@recur/backend-tfjs')).createTfjsBackend({ engine: 'wasm' }) },
   { name: 'tfjs-cpu', create: async () => (await import('@recur/backend-tfjs')).createTfjsBackend({ engine: 'cpu' }) },
+  { name: 'webgpu', create: createWebgpuSource },
 ];
 
 function modelFor(w: Workload, backend: Backend): Model {
@@ -51,7 +77,10 @@ function contender(name: string, backend: Backend): Contender {
       try {
         if (w.kind === 'infer-stream') {
           const x = randomData(w.B * w.I, 1);
-          return await measure(() => model.step(x, w.B), plan, { ownBytes });
+          const steps = async () => {
+            for (let i = 0; i < STREAM_STEPS_PER_SAMPLE; i++) await model.step(x, w.B);
+          };
+          return await measure(steps, plan, { ownBytes, unitsPerCall: STREAM_STEPS_PER_SAMPLE });
         }
         const batch = { inputs: randomData(w.T * w.B * w.I, 1), T: w.T, B: w.B, targets: randomData(w.B * w.O, 2) };
         if (w.kind === 'infer-seq') return await measure(() => model.predict(batch), plan, { ownBytes });
@@ -72,7 +101,13 @@ export async function recurContenders(): Promise<{ contenders: Contender[]; unav
   const notes: string[] = [];
   for (const source of SOURCES) {
     try {
-      contenders.push(contender(source.name, await source.create()));
+      const made = await source.create();
+      if ('backend' in made) {
+        contenders.push(contender(made.label, made.backend));
+        if (made.note) notes.push(made.note);
+      } else {
+        contenders.push(contender(source.name, made));
+      }
       if (source.note) notes.push(source.note);
     } catch (e) {
       unavailable.push({ name: `recur/${source.name}`, reason: e instanceof Error ? e.message.split('\n')[0]! : String(e) });

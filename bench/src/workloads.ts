@@ -66,6 +66,9 @@ export const WORKLOADS: readonly Workload[] = [
   ...[1, 16, 64, 256].map((B) => ({ ...base, id: `S-B${B}`, title: `sweep B=${B}`, kind: 'infer-seq' as const, B, T: 50, I: 8, H: 128, O: 0, sweep: 'B' as const })),
 ];
 
+/** Streaming workloads time this many consecutive steps per sample (one step is ~10 µs). */
+export const STREAM_STEPS_PER_SAMPLE = 200;
+
 /** Deterministic pseudo-random data for the workloads (mulberry32). */
 export function randomData(n: number, seed: number, scale = 1): Float32Array {
   let a = seed >>> 0;

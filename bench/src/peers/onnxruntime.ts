@@ -5,7 +5,7 @@
  */
 import { measure, type RunPlan } from '../measure.js';
 import { benchFile } from '../paths.js';
-import { randomData, type Workload } from '../workloads.js';
+import { STREAM_STEPS_PER_SAMPLE, randomData, type Workload } from '../workloads.js';
 import type { Contender } from './types.js';
 
 const fixture = (name: string) => benchFile('fixtures', name);
@@ -30,10 +30,12 @@ export async function createOnnxPeer(): Promise<Contender> {
         let h = new ort.Tensor('float32', new Float32Array(w.H), [1, 1, w.H]);
         let c = new ort.Tensor('float32', new Float32Array(w.H), [1, 1, w.H]);
         return measure(async () => {
-          const out = await step.run({ x, h, c });
-          h = out.h_out as typeof h;
-          c = out.c_out as typeof c;
-        }, plan);
+          for (let i = 0; i < STREAM_STEPS_PER_SAMPLE; i++) {
+            const out = await step.run({ x, h, c });
+            h = out.h_out as typeof h;
+            c = out.c_out as typeof c;
+          }
+        }, plan, { unitsPerCall: STREAM_STEPS_PER_SAMPLE });
       }
       const x = new ort.Tensor('float32', randomData(w.T * w.B * w.I, 1), [w.T, w.B, w.I]);
       return measure(() => seq.run({ x }), plan);

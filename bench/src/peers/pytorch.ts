@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { benchFile } from '../paths.js';
 import type { RunPlan, Timing } from '../measure.js';
-import type { Workload } from '../workloads.js';
+import { STREAM_STEPS_PER_SAMPLE, type Workload } from '../workloads.js';
 import type { Contender } from './types.js';
 
 const script = benchFile('python', 'torch_peer.py');
@@ -28,7 +28,7 @@ export function createPytorchPeer(workloads: readonly Workload[], plan: RunPlan)
   const runAll = () => {
     if (results) return results;
     const r = spawnSync(found.python, [script], {
-      input: JSON.stringify({ workloads, warmup: plan.warmup, iterations: plan.iterations }),
+      input: JSON.stringify({ workloads, warmup: plan.warmup, iterations: plan.iterations, streamSteps: STREAM_STEPS_PER_SAMPLE }),
       encoding: 'utf8',
       maxBuffer: 16 * 2 ** 20,
     });

@@ -3,7 +3,7 @@
  * as a TypeScript loop of small tensor ops per timestep — the gap recur's fused kernels close.
  */
 import { measure, type RunPlan } from '../measure.js';
-import { randomData, type Workload } from '../workloads.js';
+import { STREAM_STEPS_PER_SAMPLE, randomData, type Workload } from '../workloads.js';
 import type * as TfModule from '@tensorflow/tfjs';
 import type { Contender } from './types.js';
 
@@ -42,10 +42,12 @@ export async function createTfjsLayersPeer(engine: 'wasm' | 'cpu'): Promise<Cont
         model.add(layer({ units: w.H, stateful: true, batchInputShape: [w.B, 1, w.I], returnSequences: false }));
         const x = tf.tensor3d(randomData(w.B * w.I, 1), [w.B, 1, w.I]);
         const timing = await measure(() => {
-          const y = model.predict(x) as TfModule.Tensor;
-          y.dataSync();
-          y.dispose();
-        }, plan);
+          for (let i = 0; i < STREAM_STEPS_PER_SAMPLE; i++) {
+            const y = model.predict(x) as TfModule.Tensor;
+            y.dataSync();
+            y.dispose();
+          }
+        }, plan, { unitsPerCall: STREAM_STEPS_PER_SAMPLE });
         x.dispose();
         model.dispose();
         return timing;

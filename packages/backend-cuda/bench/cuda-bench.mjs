@@ -6,6 +6,7 @@
 //   node bench/cuda-bench.mjs --torch torch.json   # adds PyTorch cuDNN (from bench/torch_cudnn.py --json)
 //   node bench/cuda-bench.mjs --json out.json      # also writes the results as JSON
 //   node bench/cuda-bench.mjs --backend cpu --only W3   # smoke-test this script on @recur/backend-cpu
+//   node bench/cuda-bench.mjs --probe              # only say whether cuda is usable (exit 0) or why not (exit 2)
 //
 // Needs the built package (pnpm --filter @recur/backend-cuda build) and a usable NVIDIA GPU.
 // Timing: after warm-up, N iterations are queued back to back and timed to the final sync (the
@@ -36,6 +37,11 @@ if (argValue('--backend') === 'cpu') {
   }
   be = await createCudaBackend();
   info = be.deviceInfo();
+  if (args.includes('--probe')) {
+    console.log(`cuda is available: ${info.name} (sm_${info.major}${info.minor}, ${(info.totalMem / 2 ** 30).toFixed(0)} GiB)`);
+    be.destroy();
+    process.exit(0);
+  }
 }
 
 /** Deterministic data in [−scale, scale] (mulberry32). */

@@ -65,27 +65,29 @@ const NAME = 'webgpu';
 /** Why WebGPU cannot be used, or the GPU object. */
 export type GpuLookup = { readonly gpu: GPU } | { readonly reason: string };
 
-/** Load `create` from the `webgpu` package without a static import (it is an optional peer). */
+/** Why importing the `webgpu` package failed, in words for `listBackends()`. */
+export function dawnImportFailure(error: unknown): string {
+  const msg = error instanceof Error ? error.message : String(error);
+  if (/cannot find (module|package)|ERR_MODULE_NOT_FOUND|Failed to resolve/i.test(msg)) {
+    return 'no navigator.gpu, and the `webgpu` npm package (Dawn for Node) is not installed: `npm i webgpu`';
+  }
+  return `no navigator.gpu, and the \`webgpu\` package failed to load: ${msg}`;
+}
+
+/**
+ * Load `create` from the `webgpu` package without a static import (it is an optional peer).
+ * Dawn's globals (GPUBufferUsage, …) are not installed on globalThis: the backend does not need them.
+ */
 async function importDawn(): Promise<GpuLookup> {
   const specifier = 'webgpu';
-  let mod: { create?: (flags: string[]) => GPU; globals?: Record<string, unknown>; default?: unknown };
+  let mod: { create?: (flags: string[]) => GPU; default?: unknown };
   try {
     mod = (await import(/* @vite-ignore */ specifier)) as typeof mod;
   } catch (e) {
-    const msg = e instanceof Error ? e.message : String(e);
-    if (/cannot find (module|package)|ERR_MODULE_NOT_FOUND|Failed to resolve/i.test(msg)) {
-      return { reason: 'no navigator.gpu, and the `webgpu` npm package (Dawn for Node) is not installed: `npm i webgpu`' };
-    }
-    return { reason: `no navigator.gpu, and the \`webgpu\` package failed to load: ${msg}` };
+    return { reason: dawnImportFailure(e) };
   }
   const m = (mod.create ? mod : (mod.default as typeof mod | undefined)) ?? mod;
   if (typeof m.create !== 'function') return { reason: 'the `webgpu` package does not export create()' };
-  // Dawn's GPU objects check `instanceof` against these classes; make them global once.
-  if (m.globals) {
-    for (const [k, v] of Object.entries(m.globals)) {
-      if (!(k in globalThis)) (globalThis as Record<string, unknown>)[k] = v;
-    }
-  }
   return { gpu: m.create([]) };
 }
 

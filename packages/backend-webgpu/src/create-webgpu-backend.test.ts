@@ -33,8 +33,19 @@ describe('registration and probing', () => {
     const broken = { requestAdapter: () => Promise.reject(new Error('GPU process crashed')) } as unknown as GPU;
     expect(await probeWebgpu({ gpu: broken })).toEqual({ available: false, reason: 'requestAdapter() failed: GPU process crashed' });
   });
-  gpuIt('is available with Dawn', async () => {
-    expect(await probeWebgpu({ gpu })).toEqual({ available: true });
+  gpuIt('is available with Dawn, demoted below wasm on a software adapter (SwiftShader here)', async () => {
+    const probe = await probeWebgpu({ gpu });
+    expect(probe.available).toBe(true);
+    if (probe.available && probe.priority !== undefined) {
+      expect(probe.priority).toBeLessThan(10);
+      expect(probe.note).toMatch(/software adapter/);
+    }
+  });
+  it('ranks a hardware adapter first and a fallback adapter below wasm', async () => {
+    const fake = (info: object) => ({ requestAdapter: async () => ({ info }) }) as unknown as GPU;
+    expect(await probeWebgpu({ gpu: fake({ vendor: 'nvidia', architecture: 'hopper', isFallbackAdapter: false }) })).toEqual({ available: true });
+    const soft = await probeWebgpu({ gpu: fake({ vendor: 'google', architecture: 'swiftshader', isFallbackAdapter: true }) });
+    expect(soft).toMatchObject({ available: true, priority: -5 });
   });
 });
 

@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 export { createWebgpuBackend, maxHiddenFor } from './create-webgpu-backend.js';
-export { registerWebgpuBackend, probeWebgpu } from './register.js';
+export { registerWebgpuBackend, probeWebgpu, WEBGPU_PRIORITY, SOFTWARE_ADAPTER_PRIORITY } from './register.js';
 export type { WebgpuBackendOptions } from './acquire-device.js';
 export { BackendDestroyedError, DeviceLimitError, WebgpuError } from './errors.js';
 export { bucketSize } from './buffer-pool.js';

@@ -75,6 +75,21 @@ describe('registry', () => {
   });
 });
 
+describe('probe-revised priority', () => {
+  it('lets a probe demote a backend on this machine, which auto then respects', async () => {
+    registerBackend('wasm', { create: () => fakeBackend('wasm'), priority: 10 });
+    registerBackend('webgpu', {
+      create: () => fakeBackend('webgpu'),
+      priority: 20,
+      probe: () => ({ available: true, priority: -5, note: 'software adapter' }),
+    });
+    const rows = await listBackends();
+    expect(rows.map((r) => [r.name, r.priority])).toEqual([['wasm', 10], ['webgpu', -5]]);
+    expect(rows[1]?.note).toBe('software adapter');
+    expect((await selectBackend(['auto'])).name).toBe('wasm');
+  });
+});
+
 describe('capabilities', () => {
   it('normalises with false defaults', () => {
     expect(normalizeCapabilities({})).toEqual({

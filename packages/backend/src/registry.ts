@@ -7,8 +7,14 @@ import type { Capabilities } from './capabilities.js';
 import { BackendUnavailableError, InvalidArgumentError, SpecificationVersionError } from './errors.js';
 import { SPECIFICATION_VERSION, type Backend } from './spec.js';
 
-/** Whether a backend can run here, and if not, why. */
-export type Availability = { readonly available: true } | { readonly available: false; readonly reason: string };
+/**
+ * Whether a backend can run here, and if not, why. An available backend's probe may also revise
+ * its priority for this machine (e.g. WebGPU on a software adapter ranks below WASM) and add a
+ * note for listings.
+ */
+export type Availability =
+  | { readonly available: true; readonly priority?: number; readonly note?: string }
+  | { readonly available: false; readonly reason: string };
 
 /** How a backend is registered. */
 export interface BackendRegistration {
@@ -32,6 +38,8 @@ export interface BackendInfo {
   readonly description: string;
   /** Known once the backend has been created. */
   readonly capabilities?: Capabilities;
+  /** What the probe said about this machine (e.g. "software adapter (SwiftShader)"). */
+  readonly note?: string;
 }
 
 interface Entry {
@@ -112,8 +120,8 @@ export async function listBackends(): Promise<BackendInfo[]> {
     rows.push({
       name,
       available: a.available,
-      ...(a.available ? {} : { reason: a.reason }),
-      priority: entry.registration.priority ?? 0,
+      ...(a.available ? (a.note ? { note: a.note } : {}) : { reason: a.reason }),
+      priority: (a.available ? a.priority : undefined) ?? entry.registration.priority ?? 0,
       description: entry.registration.description ?? '',
       ...(entry.instance ? { capabilities: entry.instance.capabilities } : {}),
     });

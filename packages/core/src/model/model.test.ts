@@ -175,6 +175,83 @@ describe('streaming', () => {
   });
 });
 
+describe('streaming device buffers', () => {
+  const configs = [
+    { name: '1-layer lstm, no head (the fast path)', cfg: { kind: 'seq2one', cell: 'lstm', numLayers: 1, outputSize: null }, O: 5, buffers: 1 + 5 },
+    { name: '2-layer gru, tanh head', cfg: { kind: 'seq2seq', cell: 'gru', numLayers: 2, outputSize: 2, headActivation: 'tanh' }, O: 2, buffers: 1 + 2 + 2 * 3 },
+    { name: '2-layer lstm, identity head', cfg: { kind: 'seq2seq', cell: 'lstm', numLayers: 2, outputSize: 2 }, O: 2, buffers: 1 + 1 + 2 * 5 },
+  ] as const;
+  for (const { name, cfg, O, buffers } of configs) {
+    it(`${name}: a fixed set of buffers, carried across to(), freed by resetState() and dispose()`, async () => {
+      const a = createCpuBackend({ precision: 'float64' });
+      const b = createCpuBackend({ precision: 'float64' });
+      const rng = new Rng(31);
+      const T = 6;
+      const B = 2;
+      const x = Float64Array.from({ length: T * B * 3 }, () => rng.uniform(-1, 1));
+      const m = createModel({ ...cfg, inputSize: 3, hiddenSize: 5 }, { backend: a, seed: 8 });
+      const P = m.parameters().length;
+      const full = await m.predict({ inputs: x, T, B });
+      // seq2one predict gives only the last output; the per-step outputs of a headless model are h_t.
+      const expected = (t: number) => (cfg.kind === 'seq2seq' ? full.output.subarray(t * B * O, (t + 1) * B * O) : null);
+      const outs: Float64Array[] = [];
+      for (let t = 0; t < 3; t++) {
+        outs.push((await m.step(x.subarray(t * B * 3, (t + 1) * B * 3), B)) as Float64Array);
+        expect(a.memory().liveTensors).toBe(P + buffers);
+      }
+      const snapshot = Float64Array.from(outs[0] as Float64Array);
+      expect(outs[0]).toEqual(snapshot); // results are host copies, not views of the stream's buffers
+      const before = await m.getState();
+      await m.to(b);
+      expect(a.memory().liveTensors).toBe(0);
+      expect(b.memory().liveTensors).toBe(P + buffers);
+      const after = await m.getState();
+      expect(after?.h).toEqual(before?.h);
+      expect(after?.c).toEqual(before?.c);
+      for (let t = 3; t < T; t++) outs.push((await m.step(x.subarray(t * B * 3, (t + 1) * B * 3), B)) as Float64Array);
+      expect(b.memory().liveTensors).toBe(P + buffers);
+      for (let t = 0; t < T; t++) {
+        const e = expected(t);
+        if (e) close(outs[t] as Float64Array, e);
+      }
+      if (cfg.kind === 'seq2one') close(outs[T - 1] as Float64Array, full.output);
+      close((await m.getState())?.h as Float64Array, full.hN);
+      m.resetState();
+      expect(b.memory().liveTensors).toBe(P);
+      expect(await m.getState()).toBeNull();
+      await m.step(x.subarray(0, B * 3), B);
+      m.dispose();
+      expect(b.memory().liveTensors).toBe(0);
+    });
+  }
+
+  it('a failed first step leaves no stream behind; a failed later step keeps the state', async () => {
+    const backend = createCpuBackend({ precision: 'float64' });
+    const m = createModel({ kind: 'seq2seq', cell: 'lstm', inputSize: 2, hiddenSize: 3 }, { backend, seed: 2 });
+    const P = m.parameters().length;
+    await expect(m.step([1, 2, 3], 1)).rejects.toThrow(ShapeError);
+    await expect(m.step([1, 2], 0)).rejects.toThrow(InvalidArgumentError);
+    expect(backend.memory().liveTensors).toBe(P);
+    expect(await m.getState()).toBeNull();
+    await m.step([0.1, 0.2, 0.3, 0.4], 2); // the failed calls did not fix the batch size
+    const st = await m.getState();
+    await expect(m.step([1, 2, 3], 2)).rejects.toThrow(ShapeError);
+    expect(await m.getState()).toEqual(st);
+    m.dispose();
+    expect(backend.memory().liveTensors).toBe(0);
+
+    const lm = createModel({ kind: 'lm', cell: 'gru', hiddenSize: 4, vocabSize: 5, embeddingDim: 3 }, { backend, seed: 3 });
+    await expect(lm.step([7])).rejects.toThrow(/token 0 is 7/);
+    expect(backend.memory().liveTensors).toBe(lm.parameters().length);
+    const p = await lm.predict({ inputs: [1, 4], T: 2, B: 1 });
+    await lm.step([1]);
+    await expect(lm.step([5])).rejects.toThrow(InvalidArgumentError);
+    close(await lm.step([4]), p.output.subarray(5, 10));
+    lm.dispose();
+    expect(backend.memory().liveTensors).toBe(0);
+  });
+});
+
 describe('explicit initial states', () => {
   for (const cell of ['lstm', 'gru'] as const) {
     it(`${cell}: running the second half from the first half's final states equals the whole sequence`, async () => {
