@@ -66,11 +66,15 @@ function modelFor(w: Workload, backend: Backend): Model {
   );
 }
 
+/** Backends the T/H/B scaling sweeps run on. */
+const SWEEP_BACKENDS = new Set(['cpu', 'wasm']);
+
 function contender(name: string, backend: Backend): Contender {
   return {
     name: `recur/${name}`,
     family: 'recur',
-    supports: () => true,
+    supports: (w: Workload) =>
+      !w.sweep || SWEEP_BACKENDS.has(name) ? true : 'scaling sweeps run on the fused cpu and wasm backends only (minutes per point elsewhere)',
     async run(w: Workload, plan: RunPlan) {
       const model = modelFor(w, backend);
       const ownBytes = () => backend.memory().liveBytes;

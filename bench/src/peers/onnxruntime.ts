@@ -21,6 +21,7 @@ export async function createOnnxPeer(): Promise<Contender> {
     note: 'onnxruntime-node: inference only (LSTM I=8, H=128 models exported from PyTorch).',
     supports(w: Workload) {
       if (w.kind === 'train') return 'inference only';
+      if (w.sweep) return 'scaling sweeps are measured on recur backends only';
       if (w.cell !== 'lstm' || w.I !== 8 || w.H !== 128) return 'exported model is LSTM I=8 H=128';
       return true;
     },

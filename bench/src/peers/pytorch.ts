@@ -28,7 +28,7 @@ export function createPytorchPeer(workloads: readonly Workload[], plan: RunPlan)
   const runAll = () => {
     if (results) return results;
     const r = spawnSync(found.python, [script], {
-      input: JSON.stringify({ workloads, warmup: plan.warmup, iterations: plan.iterations, streamSteps: STREAM_STEPS_PER_SAMPLE }),
+      input: JSON.stringify({ workloads: workloads.filter((w) => !w.sweep), warmup: plan.warmup, iterations: plan.iterations, streamSteps: STREAM_STEPS_PER_SAMPLE }),
       encoding: 'utf8',
       maxBuffer: 16 * 2 ** 20,
     });
@@ -40,7 +40,7 @@ export function createPytorchPeer(workloads: readonly Workload[], plan: RunPlan)
     name: `pytorch/cpu (${found.version})`,
     family: 'peer',
     note: 'PyTorch CPU: optional peer, run in a python3 subprocess with its default thread count; W4 uses LSTMCell.',
-    supports: () => true,
+    supports: (w: Workload) => (w.sweep ? 'scaling sweeps are measured on recur backends only' : true),
     async run(w: Workload) {
       const r = runAll()[w.id];
       if (!r || 'skip' in r) throw new Error(r ? r.skip : `no result for ${w.id}`);

@@ -33,7 +33,7 @@ export async function createTfjsLayersPeer(engine: 'wasm' | 'cpu'): Promise<Cont
   return {
     name: `tfjs-layers/${engine}`,
     family: 'peer',
-    supports: () => true,
+    supports: (w: Workload) => (w.sweep ? 'scaling sweeps are measured on recur backends only' : true),
     async run(w: Workload, plan: RunPlan) {
       await use();
       const layer = w.cell === 'lstm' ? tf.layers.lstm : tf.layers.gru;

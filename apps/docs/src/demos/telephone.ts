@@ -59,8 +59,12 @@ export async function runTelephone(backend: Backend, ctx: DemoContext, params: T
       model.dispose();
     }
   }
+  const spec = gradientByLagChart(rows, { title: `‖∂ℓ/∂x(T−1−k)‖ at initialisation, H = ${hidden}, T = ${T}`, width: 470, height: 280 }) as unknown as {
+    encoding: { y: Record<string, unknown> };
+  };
+  spec.encoding.y = { ...spec.encoding.y, axis: { format: '.0e' } }; // one notation for every tick: 1e-2 … 1e-14
   return {
-    charts: [{ key: 'lag', spec: gradientByLagChart(rows, { title: `‖∂ℓ/∂x(T−1−k)‖ at initialisation, H = ${hidden}, T = ${T}`, width: 470, height: 280 }) }],
+    charts: [{ key: 'lag', spec }],
     summary: decay,
   };
 }
