@@ -147,8 +147,8 @@ async function api() {
   const rootIndex = join(out, 'index.md');
   let overview = readFileSync(rootIndex, 'utf8').replace(/^# recur API/m, '# API reference');
   const items = [{ text: 'All packages', link: '/api/' }];
-  for (const file of readdirSync(out).filter((f) => f.endsWith('.md') && f !== 'index.md').sort()) {
-    const dir = file.slice(0, -3);
+  for (const dir of packages.filter((p) => existsSync(join(out, `${p}.md`)))) {
+    const file = `${dir}.md`;
     const name = `@recur/${dir}`;
     overview = overview.replace(`[${dir}](${file})`, `[${name}](${file})`);
     const page = join(out, file);

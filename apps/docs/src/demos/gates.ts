@@ -16,7 +16,7 @@ import { lossCurveSpec } from './charts.js';
 /** The parts of gateHeatmapChart's spec this demo adjusts. */
 interface GateSpec {
   resolve: object;
-  spec: { encoding: { color: object } };
+  spec: { encoding: { color: object; y: object } };
 }
 
 /** Sizes of the gate demo. */
@@ -82,7 +82,7 @@ export async function runGates(backend: Backend, ctx: DemoContext, params: GateP
       mark: 'bar',
       encoding: {
         x: { field: 't', type: 'ordinal', title: 'step t', axis: { labelOverlap: true } },
-        y: { field: 'value', type: 'quantitative', title: 'value', scale: { domain: [0, 1] } },
+        y: { field: 'value', type: 'quantitative', title: 'value', scale: { domain: [0, 1] }, axis: { minExtent: 40, maxExtent: 40 } },
         color: { field: 'marked', type: 'nominal', legend: null, scale: { domain: ['marked', 'unmarked'], range: ['#e4572e', '#b8c4d6'] } },
         tooltip: [{ field: 't' }, { field: 'value', format: '.3f' }, { field: 'marked' }],
       },
@@ -92,6 +92,7 @@ export async function runGates(backend: Backend, ctx: DemoContext, params: GateP
     const heat = gateHeatmapChart(named, { columns: 1, title: 'LSTM gates under the input (hover a cell for its value)', width: cell * T, height: Math.max(60, 7 * hidden) }) as unknown as GateSpec;
     // All three are sigmoids: one colour scale over [0, 1] and one legend make them comparable.
     heat.resolve = { scale: { x: 'independent', y: 'independent', color: 'shared' } };
+    heat.spec.encoding.y = { ...heat.spec.encoding.y, axis: { ...((heat.spec.encoding.y as { axis?: object }).axis ?? {}), minExtent: 40, maxExtent: 40 } };
     heat.spec.encoding.color = { ...heat.spec.encoding.color, title: 'gate value', scale: { scheme: 'viridis', domain: [0, 1] } };
     return {
       charts: [
