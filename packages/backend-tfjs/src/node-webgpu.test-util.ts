@@ -3,7 +3,16 @@
  * is installed and finds an adapter. On Linux without a GPU, Dawn needs a Vulkan driver: install
  * Debian's `chromium` and set `VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json`.
  */
+import { existsSync } from 'node:fs';
 import { importOptional } from './load-tfjs.js';
+
+/** Debian chromium's SwiftShader Vulkan driver: a CPU WebGPU adapter for machines without a GPU. */
+export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
+
+/** In CI with chromium installed, a missing adapter is a failure, not a skip. */
+export function webgpuRequired(): boolean {
+  return Boolean(process.env.CI) && existsSync('/usr/bin/chromium');
+}
 
 /** Whether WebGPU is usable here, and why not. */
 export type NodeWebGpu = { readonly ok: true; readonly release: () => void } | { readonly ok: false; readonly reason: string };
@@ -17,6 +26,7 @@ interface DawnModule {
 export async function setUpNodeWebGpu(): Promise<NodeWebGpu> {
   const g = globalThis as { navigator?: { gpu?: unknown } };
   if (g.navigator?.gpu) return { ok: true, release: () => undefined };
+  if (!process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER_ICD)) process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
   const r = await importOptional('webgpu');
   if (!r.ok) {
     return {

@@ -4,13 +4,17 @@
 import { afterAll, it } from 'vitest';
 import { describeBackendConformance } from '@recur/conformance';
 import { createTfjsBackend } from './index.js';
-import { setUpNodeWebGpu } from './node-webgpu.test-util.js';
+import { setUpNodeWebGpu, webgpuRequired } from './node-webgpu.test-util.js';
 
 const webgpu = await setUpNodeWebGpu();
 
 if (webgpu.ok) {
   describeBackendConformance({ name: 'tfjs-webgpu', create: () => createTfjsBackend({ engine: 'webgpu' }) });
   afterAll(() => webgpu.release());
+} else if (webgpuRequired()) {
+  it('conformance[tfjs-webgpu] needs a WebGPU adapter in CI (chromium is installed)', () => {
+    throw new Error(`no WebGPU adapter: ${webgpu.reason}`);
+  });
 } else {
   console.warn(`conformance[tfjs-webgpu] skipped: ${webgpu.reason}`);
   it.skip(`conformance[tfjs-webgpu] skipped: ${webgpu.reason}`, () => undefined);
