@@ -97,7 +97,9 @@ export async function instantiateKernels(
       const m = /\/src\/(recur(?:-relaxed)?\.wasm)$/.exec(url.pathname);
       if (isNode && url.protocol === 'file:' && m) {
         try {
-          return { instance: await fromLocation(new URL(`../dist/${m[1]}`, import.meta.url), imports), build };
+          // A dynamic URL that bundlers must not try to glob (Vite's dev server would load all of dist/).
+          const fromDist = new URL(/* @vite-ignore */ `../dist/${m[1]}`, import.meta.url);
+          return { instance: await fromLocation(fromDist, imports), build };
         } catch {
           // keep the first error
         }
