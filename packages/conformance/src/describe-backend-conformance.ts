@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { createCpuBackend } from '@recur/backend-cpu';
 import { Harness, type BackendConformanceOptions } from './harness.js';
+import { describeModelConformance } from './model-conformance.js';
 import { cellTests } from './suites/cells.js';
 import { edgeShapeTests } from './suites/edge-shapes.js';
 import { finiteDifferenceTests } from './suites/finite-differences.js';
@@ -24,7 +25,7 @@ import { steppingTests } from './suites/stepping.js';
  *
  * It checks every kernel against the float64 CPU oracle and against PyTorch golden fixtures,
  * stepping against whole sequences, gradients against finite differences, edge shapes, large
- * inputs, leaks and typed errors. Tolerances come from `toleranceFor(capabilities.precision)`;
+ * inputs, leaks and typed errors, then whole `@recur/core` models (`describeModelConformance`). Tolerances come from `toleranceFor(capabilities.precision)`;
  * tests are skipped only for a missing capability, with the reason in the test name and the skip
  * note. An `afterAll` prints one summary line with the number of checks and the worst relative
  * error against PyTorch.
@@ -62,5 +63,9 @@ export function describeBackendConformance(options: BackendConformanceOptions): 
       const live = h.backend.memory().liveTensors;
       h.assert(live === baseline, `liveTensors is ${live}, was ${baseline} before the suite: something leaked`);
     });
+
+    // Whole models through @recur/core (PyTorch model fixtures, streaming, switching backends
+    // mid-training, a short sine training run); these make their own backend instances.
+    describeModelConformance({ name: options.name, create: options.create });
   });
 }
