@@ -11,6 +11,7 @@ import {
   checkExact,
   checkGemm,
   checkTensor,
+  nonNegativeInt,
   normalizeCapabilities,
   shapeSize,
   type Backend,
@@ -127,7 +128,7 @@ export function createCpuBackend(options: CpuBackendOptions = {}): Backend {
       if (data === null || data === undefined || typeof data.length !== 'number') {
         throw new InvalidArgumentError('write.data', 'expected an array of numbers.');
       }
-      if (!Number.isInteger(offset) || offset < 0) throw new InvalidArgumentError('write.offset', `must be a non-negative integer, got ${String(offset)}.`);
+      nonNegativeInt('write.offset', offset);
       if (offset + data.length > dst.length) {
         throw new ShapeError('write.data', `at most ${dst.length - offset} elements at offset ${offset}`, `${data.length} elements`);
       }

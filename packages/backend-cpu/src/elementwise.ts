@@ -3,8 +3,18 @@
  * first (typed errors, never an out-of-bounds read), then runs a flat loop.
  */
 import {
-  InvalidArgumentError,
-  ShapeError,
+  checkActivation,
+  checkClipLimit,
+  checkCopy,
+  checkCopyExtent,
+  checkFillValue,
+  checkGather,
+  checkGatherIndices,
+  checkScatterAdd,
+  checkScatterAddIndices,
+  checkSoftmax,
+  checkSumRows,
+  finiteNumber,
   type ActivationBackwardParams,
   type ActivationParams,
   type CopyParams,
@@ -16,39 +26,13 @@ import {
 import { relu, sigmoid, tanh } from './cell-math.js';
 import type { KernelContext } from './context.js';
 
-function nonNegativeInt(name: string, v: number): void {
-  if (!Number.isInteger(v) || v < 0) throw new InvalidArgumentError(name, `must be a non-negative integer, got ${String(v)}.`);
-}
-
-function finite(name: string, v: number): void {
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new InvalidArgumentError(name, `must be a finite number, got ${String(v)}.`);
-}
-
 /** `dst[dstOffset + r·dstStride + j] (+)= src[srcOffset + r·srcStride + j]`, r < rows, j < cols. */
 export function copy(ctx: KernelContext, p: CopyParams): void {
-  const rows = p.rows ?? 1;
-  const cols = p.cols;
-  const srcOffset = p.srcOffset ?? 0;
-  const dstOffset = p.dstOffset ?? 0;
-  const srcStride = p.srcStride ?? cols;
-  const dstStride = p.dstStride ?? cols;
-  nonNegativeInt('copy.rows', rows);
-  nonNegativeInt('copy.cols', cols);
-  nonNegativeInt('copy.srcOffset', srcOffset);
-  nonNegativeInt('copy.dstOffset', dstOffset);
-  nonNegativeInt('copy.srcStride', srcStride);
-  nonNegativeInt('copy.dstStride', dstStride);
+  const resolved = checkCopy(p);
+  const { rows, cols, srcOffset, dstOffset, srcStride, dstStride, srcEnd } = resolved;
   const src = ctx.live(p.src, 'copy.src');
   const dst = ctx.live(p.dst, 'copy.dst');
-  if (rows === 0 || cols === 0) return;
-  const srcEnd = srcOffset + (rows - 1) * srcStride + cols;
-  const dstEnd = dstOffset + (rows - 1) * dstStride + cols;
-  if (srcEnd > src.length) {
-    throw new ShapeError('copy.src', `at least ${srcEnd} elements (offset ${srcOffset}, ${rows} rows of ${cols}, stride ${srcStride})`, `${src.length} elements`);
-  }
-  if (dstEnd > dst.length) {
-    throw new ShapeError('copy.dst', `at least ${dstEnd} elements (offset ${dstOffset}, ${rows} rows of ${cols}, stride ${dstStride})`, `${dst.length} elements`);
-  }
+  if (!checkCopyExtent(p, resolved)) return;
   // Overlapping copies inside one buffer go through a temporary so the result is as if read first.
   const source = src === dst ? src.slice(srcOffset, srcEnd) : src;
   const base = src === dst ? 0 : srcOffset;
@@ -65,13 +49,13 @@ export function copy(ctx: KernelContext, p: CopyParams): void {
 
 /** `t[:] = value`. */
 export function fill(ctx: KernelContext, t: Tensor, value: number): void {
-  if (typeof value !== 'number') throw new InvalidArgumentError('fill.value', `must be a number, got ${typeof value}.`);
+  checkFillValue(value);
   ctx.live(t, 'fill.t').fill(value);
 }
 
 /** `y += alpha·x`. */
 export function axpy(ctx: KernelContext, yT: Tensor, xT: Tensor, alpha: number): void {
-  finite('axpy.alpha', alpha);
+  finiteNumber('axpy.alpha', alpha);
   const y = ctx.live(yT, 'axpy.y');
   const x = ctx.exact(xT, 'axpy.x', y.length, yT.shape);
   for (let i = 0; i < y.length; i++) y[i] = (y[i] as number) + alpha * (x[i] as number);
@@ -79,7 +63,7 @@ export function axpy(ctx: KernelContext, yT: Tensor, xT: Tensor, alpha: number):
 
 /** `x *= alpha`. */
 export function scale(ctx: KernelContext, xT: Tensor, alpha: number): void {
-  finite('scale.alpha', alpha);
+  finiteNumber('scale.alpha', alpha);
   const x = ctx.live(xT, 'scale.x');
   for (let i = 0; i < x.length; i++) x[i] = alpha * (x[i] as number);
 }
@@ -94,9 +78,7 @@ export function mul(ctx: KernelContext, outT: Tensor, aT: Tensor, bT: Tensor): v
 
 /** Clamp into [−limit, limit] (NaN stays NaN, so non-finite gradients are still detected). */
 export function clipByValue(ctx: KernelContext, xT: Tensor, limit: number): void {
-  if (typeof limit !== 'number' || Number.isNaN(limit) || limit < 0) {
-    throw new InvalidArgumentError('clipByValue.limit', `must be a non-negative number, got ${String(limit)}.`);
-  }
+  checkClipLimit(limit);
   const x = ctx.live(xT, 'clipByValue.x');
   for (let i = 0; i < x.length; i++) {
     const v = x[i] as number;
@@ -119,8 +101,7 @@ export function sumSquares(ctx: KernelContext, xT: Tensor, outT: Tensor): void {
 
 /** `out[c] (+)= Σ_r x[r, c]`. */
 export function sumRows(ctx: KernelContext, xT: Tensor, rows: number, cols: number, outT: Tensor, accumulate = false): void {
-  nonNegativeInt('sumRows.rows', rows);
-  nonNegativeInt('sumRows.cols', cols);
+  checkSumRows(rows, cols);
   const x = ctx.exact(xT, 'sumRows.x', rows * cols, [rows, cols]);
   const out = ctx.exact(outT, 'sumRows.out', cols, [cols]);
   const acc = new Float64Array(cols);
@@ -129,12 +110,6 @@ export function sumRows(ctx: KernelContext, xT: Tensor, rows: number, cols: numb
     for (let j = 0; j < cols; j++) acc[j] = (acc[j] as number) + (x[base + j] as number);
   }
   for (let j = 0; j < cols; j++) out[j] = (accumulate ? (out[j] as number) : 0) + (acc[j] as number);
-}
-
-function checkActivation(op: string, where: string): void {
-  if (op !== 'identity' && op !== 'tanh' && op !== 'sigmoid' && op !== 'relu') {
-    throw new InvalidArgumentError(where, `unknown activation "${String(op)}"; use identity, tanh, sigmoid or relu.`);
-  }
 }
 
 /** `out = act(x)`. */
@@ -190,13 +165,7 @@ export function activationBackward(ctx: KernelContext, p: ActivationBackwardPara
 
 /** Row softmax of x / temperature, with the row maximum subtracted first (no overflow). */
 export function softmax(ctx: KernelContext, p: SoftmaxParams): void {
-  const { rows, cols } = p;
-  const temperature = p.temperature ?? 1;
-  nonNegativeInt('softmax.rows', rows);
-  nonNegativeInt('softmax.cols', cols);
-  if (typeof temperature !== 'number' || !(temperature > 0) || !Number.isFinite(temperature)) {
-    throw new InvalidArgumentError('softmax.temperature', `must be a finite number > 0, got ${String(temperature)}.`);
-  }
+  const { rows, cols, temperature } = checkSoftmax(p);
   const x = ctx.exact(p.x, 'softmax.x', rows * cols, [rows, cols]);
   const out = ctx.exact(p.out, 'softmax.out', rows * cols, [rows, cols]);
   const inv = 1 / temperature;
@@ -215,30 +184,11 @@ export function softmax(ctx: KernelContext, p: SoftmaxParams): void {
   }
 }
 
-function checkIndices(where: string, indices: Int32Array, tableRows: number): void {
-  if (!(indices instanceof Int32Array)) throw new InvalidArgumentError(`${where}.indices`, 'must be an Int32Array.');
-  for (let r = 0; r < indices.length; r++) {
-    const ix = indices[r] as number;
-    if (ix < 0 || ix >= tableRows) {
-      throw new InvalidArgumentError(`${where}.indices`, `indices[${r}] = ${ix} is outside [0, ${tableRows}) (the table has ${tableRows} rows).`);
-    }
-  }
-}
-
-function tableRows(where: string, table: Tensor, dim: number): number {
-  if (table.size % dim !== 0) {
-    throw new ShapeError(where, `a multiple of dim=${dim} elements`, `${table.size} elements`);
-  }
-  return table.size / dim;
-}
-
 /** `out[r, :] = table[indices[r], :]`. */
 export function gather(ctx: KernelContext, p: GatherParams): void {
-  if (!Number.isInteger(p.dim) || p.dim < 1) throw new InvalidArgumentError('gather.dim', `must be a positive integer, got ${String(p.dim)}.`);
+  checkGather(p);
   const table = ctx.live(p.table, 'gather.table');
-  const rowsInTable = tableRows('gather.table', p.table, p.dim);
-  checkIndices('gather', p.indices, rowsInTable);
-  const n = p.indices.length;
+  const n = checkGatherIndices(p);
   const out = ctx.exact(p.out, 'gather.out', n * p.dim, [n, p.dim]);
   const dim = p.dim;
   for (let r = 0; r < n; r++) {
@@ -249,11 +199,9 @@ export function gather(ctx: KernelContext, p: GatherParams): void {
 
 /** `dTable[indices[r], :] += grad[r, :]` (repeated indices add up). */
 export function scatterAdd(ctx: KernelContext, p: ScatterAddParams): void {
-  if (!Number.isInteger(p.dim) || p.dim < 1) throw new InvalidArgumentError('scatterAdd.dim', `must be a positive integer, got ${String(p.dim)}.`);
+  checkScatterAdd(p);
   const dTable = ctx.live(p.dTable, 'scatterAdd.dTable');
-  const rowsInTable = tableRows('scatterAdd.dTable', p.dTable, p.dim);
-  checkIndices('scatterAdd', p.indices, rowsInTable);
-  const n = p.indices.length;
+  const n = checkScatterAddIndices(p);
   const dim = p.dim;
   const grad = ctx.exact(p.grad, 'scatterAdd.grad', n * dim, [n, dim]);
   for (let r = 0; r < n; r++) {

@@ -13,23 +13,13 @@
  * are given; the gradient is divided by the same denominator. When every weight is zero, the
  * loss and gradient are 0 (nothing to learn from), instead of PyTorch's 0/0 = NaN.
  */
-import { InvalidArgumentError, type LossParams } from '@recur/backend';
+import { InvalidArgumentError, checkLoss, type LossParams } from '@recur/backend';
 import type { KernelContext } from './context.js';
 
 /** Compute the mean loss and (optionally) its gradient. */
 export function loss(ctx: KernelContext, p: LossParams): void {
-  const { kind, n, c } = p;
-  if (kind !== 'mse' && kind !== 'mae' && kind !== 'huber' && kind !== 'cross-entropy') {
-    throw new InvalidArgumentError('loss.kind', `unknown loss "${String(kind)}"; use mse, mae, huber or cross-entropy.`);
-  }
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('loss.n', `must be a positive integer, got ${String(n)}.`);
-  if (!Number.isInteger(c) || c < 1) throw new InvalidArgumentError('loss.c', `must be a positive integer, got ${String(c)}.`);
-  const delta = p.delta ?? 1;
-  if (kind === 'huber' && !(delta > 0 && Number.isFinite(delta))) {
-    throw new InvalidArgumentError('loss.delta', `Huber's delta must be a finite number > 0, got ${String(delta)}.`);
-  }
+  const { kind, n, c, delta, ce } = checkLoss(p);
   const pred = ctx.exact(p.pred, 'loss.pred', n * c, [n, c]);
-  const ce = kind === 'cross-entropy';
   const target = ctx.exact(p.target, 'loss.target', ce ? n : n * c, ce ? [n] : [n, c]);
   const weights = p.weights ? ctx.exact(p.weights, 'loss.weights', n, [n]) : null;
   const out = ctx.live(p.loss, 'loss.loss', 1);

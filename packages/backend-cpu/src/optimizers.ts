@@ -21,58 +21,25 @@
  *   momentum > 0:  buf ← μ·buf + g/avg;  p ← p − lr·buf
  *   otherwise:     p ← p − lr·g/avg
  */
-import { InvalidArgumentError, optimizerStateCount, type OptimizerStepParams } from '@recur/backend';
+import { checkOptimizerState, checkOptimizerStep, type OptimizerStepParams } from '@recur/backend';
 import type { KernelContext } from './context.js';
 import type { CpuArray } from './tensor-store.js';
 
-function hyper(name: string, v: number, min: number, max = Infinity): void {
-  if (typeof v !== 'number' || !(v >= min && v <= max) || !Number.isFinite(v)) {
-    throw new InvalidArgumentError(`optimizerStep.${name}`, `must be a finite number in [${min}, ${max}], got ${String(v)}.`);
-  }
-}
-
 /** One in-place update of `param`. */
 export function optimizerStep(ctx: KernelContext, p: OptimizerStepParams): void {
-  const { kind, lr, step } = p;
-  if (kind !== 'sgd' && kind !== 'adam' && kind !== 'adamw' && kind !== 'rmsprop') {
-    throw new InvalidArgumentError('optimizerStep.kind', `unknown optimizer "${String(kind)}"; use sgd, adam, adamw or rmsprop.`);
-  }
-  hyper('lr', lr, 0);
-  if (!Number.isInteger(step) || step < 1) throw new InvalidArgumentError('optimizerStep.step', `must be a 1-based integer step count, got ${String(step)}.`);
-  const wd = p.weightDecay ?? (kind === 'adamw' ? 0.01 : 0);
-  const momentum = p.momentum ?? 0;
-  const dampening = p.dampening ?? 0;
-  const beta1 = p.beta1 ?? 0.9;
-  const beta2 = p.beta2 ?? 0.999;
-  const alpha = p.alpha ?? 0.99;
-  const eps = p.eps ?? 1e-8;
-  hyper('weightDecay', wd, 0);
-  hyper('momentum', momentum, 0);
-  hyper('dampening', dampening, 0, 1);
-  hyper('beta1', beta1, 0, 1);
-  hyper('beta2', beta2, 0, 1);
-  hyper('alpha', alpha, 0, 1);
-  hyper('eps', eps, 0);
-  if (p.nesterov && (kind !== 'sgd' || momentum <= 0 || dampening !== 0)) {
-    throw new InvalidArgumentError('optimizerStep.nesterov', 'Nesterov momentum needs sgd with momentum > 0 and dampening 0 (as in PyTorch).');
-  }
+  const hp = checkOptimizerStep(p);
+  const { kind, lr, step, weightDecay: wd, momentum, dampening, beta1, beta2, alpha, eps } = hp;
 
   const param = ctx.live(p.param, 'optimizerStep.param');
   const n = param.length;
   const grad = ctx.exact(p.grad, 'optimizerStep.grad', n, p.param.shape);
-  const want = optimizerStateCount(kind, { momentum });
-  if (!Array.isArray(p.state) || p.state.length !== want) {
-    throw new InvalidArgumentError(
-      'optimizerStep.state',
-      `${kind}${kind === 'sgd' || kind === 'rmsprop' ? ` with momentum ${momentum}` : ''} keeps ${want} state tensor(s) per parameter (optimizerStateCount), got ${Array.isArray(p.state) ? p.state.length : 'none'}.`,
-    );
-  }
+  checkOptimizerState(p, hp);
   const state: CpuArray[] = p.state.map((s, i) => ctx.exact(s, `optimizerStep.state[${i}]`, n, p.param.shape));
 
   switch (kind) {
     case 'sgd': {
       const buf = state[0] ?? null;
-      const nesterov = p.nesterov === true;
+      const nesterov = hp.nesterov;
       for (let i = 0; i < n; i++) {
         const w = param[i] as number;
         let g = (grad[i] as number) + wd * w;

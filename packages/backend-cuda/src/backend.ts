@@ -9,6 +9,7 @@ import {
   checkExact,
   checkGemm,
   checkTensor,
+  nonNegativeInt,
   normalizeCapabilities,
   shapeSize,
   type Backend,
@@ -171,7 +172,7 @@ export async function createCudaBackend(options: CudaBackendOptions = {}): Promi
     write(t, data, offset = 0) {
       const ptr = k.live(t, 'write.tensor');
       if (data === null || data === undefined || typeof data.length !== 'number') throw new InvalidArgumentError('write.data', 'expected an array of numbers.');
-      if (!Number.isInteger(offset) || offset < 0) throw new InvalidArgumentError('write.offset', `must be a non-negative integer, got ${String(offset)}.`);
+      nonNegativeInt('write.offset', offset);
       if (offset + data.length > t.size) {
         throw new ShapeError('write.data', `at most ${t.size - offset} elements at offset ${offset}`, `${data.length} elements`);
       }

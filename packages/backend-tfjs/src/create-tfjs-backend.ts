@@ -15,6 +15,7 @@ import {
   SPECIFICATION_VERSION,
   ShapeError,
   checkTensor,
+  nonNegativeInt,
   shapeSize,
   type Backend,
   type FloatArray,
@@ -156,9 +157,7 @@ function makeTfjsBackend(tf: Tfjs, engine: TfjsEngine, name: string): TfjsBacken
       enter();
       checkTensor(self, t, 'write.tensor');
       valueOf(t, 'write.tensor');
-      if (!Number.isInteger(offset) || offset < 0) {
-        throw new InvalidArgumentError('write.offset', `must be a non-negative integer, got ${String(offset)}.`);
-      }
+      nonNegativeInt('write.offset', offset);
       if (data === null || data === undefined || typeof data.length !== 'number') {
         throw new InvalidArgumentError('write.data', 'expected an array of numbers.');
       }

@@ -10,11 +10,16 @@ import {
   OutOfMemoryError,
   SPECIFICATION_VERSION,
   ShapeError,
+  checkActivation,
   checkCellBackward,
   checkCellForward,
+  checkClipLimit,
   checkDim,
+  checkFillValue,
   checkGemm,
   checkTensor,
+  finiteNumber,
+  nonNegativeInt,
   normalizeCapabilities,
   optimizerStateCount,
   shapeSize,
@@ -78,10 +83,6 @@ class DestroyedBackendError extends RecurError {
 function pagesFromMB(mb: number, what: string): number {
   if (!Number.isFinite(mb) || mb <= 0) throw new InvalidArgumentError(what, `must be a positive number of MiB, got ${String(mb)}.`);
   return Math.min(MAX_PAGES, Math.ceil((mb * 2 ** 20) / PAGE));
-}
-
-function checkFiniteNumber(name: string, v: number): void {
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new InvalidArgumentError(name, `must be a finite number, got ${String(v)}.`);
 }
 
 /**
@@ -245,7 +246,7 @@ class WasmKernelBackend implements WasmBackend {
     this.alive();
     checkTensor(this, t, 'write.tensor');
     if (data === null || data === undefined || typeof data.length !== 'number') throw new InvalidArgumentError('write.data', 'expected an array of numbers.');
-    if (!Number.isInteger(offset) || offset < 0) throw new InvalidArgumentError('write.offset', `must be a non-negative integer, got ${String(offset)}.`);
+    nonNegativeInt('write.offset', offset);
     if (offset + data.length > t.size) {
       throw new ShapeError('write.data', `at most ${t.size - offset} elements (tensor of ${t.size} from offset ${offset})`, `${data.length} elements`);
     }
@@ -291,8 +292,8 @@ class WasmKernelBackend implements WasmBackend {
   gemm(p: GemmParams): void {
     this.alive();
     const { alpha, beta } = checkGemm(this, p);
-    checkFiniteNumber('gemm.alpha', alpha);
-    checkFiniteNumber('gemm.beta', beta);
+    finiteNumber('gemm.alpha', alpha);
+    finiteNumber('gemm.beta', beta);
     const { m, n, k } = p;
     if (4 * (k * 1040 + 3 * (m + k)) + (1 << 20) >= 2 ** 31) {
       throw new OutOfMemoryError(this.name, 4 * k * 1040, `GEMM packing space for k=${k} exceeds 2 GiB; split the product along k`);
@@ -317,7 +318,7 @@ class WasmKernelBackend implements WasmBackend {
     const srcStride = p.srcStride ?? p.cols;
     const dstStride = p.dstStride ?? p.cols;
     for (const [name, v] of [['copy.srcOffset', srcOffset], ['copy.dstOffset', dstOffset], ['copy.srcStride', srcStride], ['copy.dstStride', dstStride]] as const) {
-      if (!Number.isInteger(v) || v < 0) throw new InvalidArgumentError(name, `must be a non-negative integer, got ${String(v)}.`);
+      nonNegativeInt(name, v);
     }
     const src = this.ptr(p.src, 'copy.src', srcOffset + (rows - 1) * srcStride + p.cols);
     const dst = this.ptr(p.dst, 'copy.dst', dstOffset + (rows - 1) * dstStride + p.cols);
@@ -327,7 +328,7 @@ class WasmKernelBackend implements WasmBackend {
   fill(t: Tensor, value: number): void {
     this.alive();
     const ptr = this.ptr(t, 'fill.tensor');
-    if (typeof value !== 'number') throw new InvalidArgumentError('fill.value', `must be a number, got ${typeof value}.`);
+    checkFillValue(value);
     this.k.fill(ptr, t.size, value);
   }
 
@@ -335,14 +336,14 @@ class WasmKernelBackend implements WasmBackend {
     this.alive();
     const yp = this.ptr(y, 'axpy.y');
     const xp = this.ptr(x, 'axpy.x', y.size);
-    checkFiniteNumber('axpy.alpha', alpha);
+    finiteNumber('axpy.alpha', alpha);
     this.k.axpy(yp, xp, y.size, alpha);
   }
 
   scale(x: Tensor, alpha: number): void {
     this.alive();
     const xp = this.ptr(x, 'scale.x');
-    checkFiniteNumber('scale.alpha', alpha);
+    finiteNumber('scale.alpha', alpha);
     this.k.scale(xp, x.size, alpha);
   }
 
@@ -355,7 +356,7 @@ class WasmKernelBackend implements WasmBackend {
   clipByValue(x: Tensor, limit: number): void {
     this.alive();
     const xp = this.ptr(x, 'clipByValue.x');
-    if (typeof limit !== 'number' || !(limit >= 0)) throw new InvalidArgumentError('clipByValue.limit', `must be a non-negative number, got ${String(limit)}.`);
+    checkClipLimit(limit);
     this.k.clip(xp, x.size, limit);
   }
 
@@ -380,9 +381,7 @@ class WasmKernelBackend implements WasmBackend {
   // ---- pointwise ---------------------------------------------------------------------------------
 
   private activationCode(op: string, what: string): number {
-    const code = (ACTIVATION_CODE as Record<string, number>)[op];
-    if (code === undefined) throw new InvalidArgumentError(what, `unknown activation "${String(op)}"; use identity, tanh, sigmoid or relu.`);
-    return code;
+    return (ACTIVATION_CODE as Record<string, number>)[checkActivation(op, what)] as number;
   }
 
   activation(p: ActivationParams): void {
@@ -520,7 +519,7 @@ class WasmKernelBackend implements WasmBackend {
     const n = p.param.size;
     const param = this.ptr(p.param, 'optimizer.param');
     const grad = this.ptr(p.grad, 'optimizer.grad', n);
-    checkFiniteNumber('optimizer.lr', p.lr);
+    finiteNumber('optimizer.lr', p.lr);
     if (!Number.isInteger(p.step) || p.step < 1) throw new InvalidArgumentError('optimizer.step', `must be a 1-based integer step count, got ${String(p.step)}.`);
     const momentum = p.momentum ?? 0;
     const need = optimizerStateCount(p.kind, { momentum });

@@ -11,6 +11,7 @@ import {
   checkExact,
   checkGemm,
   checkTensor,
+  nonNegativeInt,
   normalizeCapabilities,
   shapeSize,
   type Backend,
@@ -150,7 +151,7 @@ export function backendOnDevice(device: GPUDevice, ownsDevice: boolean, owners: 
       if (data === null || data === undefined || typeof data.length !== 'number') {
         throw new InvalidArgumentError('write.data', 'expected an array of numbers.');
       }
-      if (!Number.isInteger(offset) || offset < 0) throw new InvalidArgumentError('write.offset', `must be a non-negative integer, got ${String(offset)}.`);
+      nonNegativeInt('write.offset', offset);
       if (offset + data.length > t.size) {
         throw new ShapeError('write.data', `at most ${t.size - offset} elements at offset ${offset}`, `${data.length} elements`);
       }

@@ -4,7 +4,24 @@
  */
 import { GATE_COUNT, hasCellState } from './cells.js';
 import { BackendMismatchError, DisposedTensorError, InvalidArgumentError, ShapeError } from './errors.js';
-import type { Backend, CellBackwardParams, CellForwardParams, CellShape, GemmParams, Tensor } from './spec.js';
+import { optimizerStateCount } from './spec.js';
+import type {
+  ActivationKind,
+  Backend,
+  CellBackwardParams,
+  CellForwardParams,
+  CellShape,
+  CopyParams,
+  GatherParams,
+  GemmParams,
+  LossKind,
+  LossParams,
+  OptimizerKind,
+  OptimizerStepParams,
+  ScatterAddParams,
+  SoftmaxParams,
+  Tensor,
+} from './spec.js';
 
 /** Product of a shape's dimensions, after checking each is a non-negative integer. */
 export function shapeSize(shape: readonly number[], what = 'shape'): number {
@@ -136,4 +153,262 @@ export function checkCellBackward(backend: Pick<Backend, 'id' | 'name'>, p: Cell
 /** Whether step `t` of sequence `b` is real (not padding) under optional `lengths`. */
 export function isActiveStep(lengths: Int32Array | null, b: number, t: number): boolean {
   return lengths === null || t < (lengths[b] as number);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Non-cell kernels. These checks validate and resolve the scalar arguments of a call (defaults
+// applied) and throw the same typed errors on every backend. Tensor arguments are still fetched
+// through each backend's own checked accessor (which runs `checkTensor`/`checkExact`), in the
+// order the kernels document, so the first error a caller sees is the same everywhere.
+// ---------------------------------------------------------------------------------------------
+
+/** A non-negative integer argument (a count, offset or stride that may be 0). */
+export function nonNegativeInt(name: string, v: number): void {
+  if (!Number.isInteger(v) || v < 0) throw new InvalidArgumentError(name, `must be a non-negative integer, got ${String(v)}.`);
+}
+
+/** A finite number argument (no NaN, no ±Infinity). */
+export function finiteNumber(name: string, v: number): void {
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new InvalidArgumentError(name, `must be a finite number, got ${String(v)}.`);
+}
+
+/** The value of `fill`: any number (NaN and ±Infinity included). */
+export function checkFillValue(value: number): void {
+  if (typeof value !== 'number') throw new InvalidArgumentError('fill.value', `must be a number, got ${typeof value}.`);
+}
+
+/** The limit of `clipByValue`: a number ≥ 0 (Infinity allowed, NaN rejected). */
+export function checkClipLimit(limit: number): void {
+  if (typeof limit !== 'number' || Number.isNaN(limit) || limit < 0) {
+    throw new InvalidArgumentError('clipByValue.limit', `must be a non-negative number, got ${String(limit)}.`);
+  }
+}
+
+/** The `rows`/`cols` of `sumRows`. */
+export function checkSumRows(rows: number, cols: number): void {
+  nonNegativeInt('sumRows.rows', rows);
+  nonNegativeInt('sumRows.cols', cols);
+}
+
+/** A {@link CopyParams} with its defaults applied. */
+export interface ResolvedCopy {
+  readonly rows: number;
+  readonly cols: number;
+  readonly srcOffset: number;
+  readonly dstOffset: number;
+  readonly srcStride: number;
+  readonly dstStride: number;
+  /** Whether the copy moves nothing (rows or cols is 0). */
+  readonly empty: boolean;
+  /** One past the last source element read: srcOffset + (rows − 1)·srcStride + cols. */
+  readonly srcEnd: number;
+  /** One past the last destination element written: dstOffset + (rows − 1)·dstStride + cols. */
+  readonly dstEnd: number;
+}
+
+/**
+ * Resolve and check the scalars of a strided `copy` (rows default 1, offsets 0, strides `cols`).
+ * Call before fetching `src`/`dst`, then {@link checkCopyExtent} once they are known to be live.
+ */
+export function checkCopy(p: CopyParams): ResolvedCopy {
+  const rows = p.rows ?? 1;
+  const cols = p.cols;
+  const srcOffset = p.srcOffset ?? 0;
+  const dstOffset = p.dstOffset ?? 0;
+  const srcStride = p.srcStride ?? cols;
+  const dstStride = p.dstStride ?? cols;
+  nonNegativeInt('copy.rows', rows);
+  nonNegativeInt('copy.cols', cols);
+  nonNegativeInt('copy.srcOffset', srcOffset);
+  nonNegativeInt('copy.dstOffset', dstOffset);
+  nonNegativeInt('copy.srcStride', srcStride);
+  nonNegativeInt('copy.dstStride', dstStride);
+  const empty = rows === 0 || cols === 0;
+  const srcEnd = empty ? srcOffset : srcOffset + (rows - 1) * srcStride + cols;
+  const dstEnd = empty ? dstOffset : dstOffset + (rows - 1) * dstStride + cols;
+  return { rows, cols, srcOffset, dstOffset, srcStride, dstStride, empty, srcEnd, dstEnd };
+}
+
+/**
+ * Bounds of a resolved copy against the (live) `src` and `dst` sizes: throws ShapeError when a
+ * row would fall outside either tensor. Returns false when there is nothing to copy.
+ */
+export function checkCopyExtent(p: CopyParams, r: ResolvedCopy): boolean {
+  if (r.empty) return false;
+  if (r.srcEnd > p.src.size) {
+    throw new ShapeError('copy.src', `at least ${r.srcEnd} elements (offset ${r.srcOffset}, ${r.rows} rows of ${r.cols}, stride ${r.srcStride})`, `${p.src.size} elements`);
+  }
+  if (r.dstEnd > p.dst.size) {
+    throw new ShapeError('copy.dst', `at least ${r.dstEnd} elements (offset ${r.dstOffset}, ${r.rows} rows of ${r.cols}, stride ${r.dstStride})`, `${p.dst.size} elements`);
+  }
+  return true;
+}
+
+/** The activation kinds a kernel accepts. */
+const ACTIVATION_KINDS: readonly string[] = ['identity', 'tanh', 'sigmoid', 'relu'];
+
+/** `op` is a known {@link ActivationKind}; `where` names the argument (e.g. `activation.op`). */
+export function checkActivation(op: string, where: string): ActivationKind {
+  if (!ACTIVATION_KINDS.includes(op)) {
+    throw new InvalidArgumentError(where, `unknown activation "${String(op)}"; use identity, tanh, sigmoid or relu.`);
+  }
+  return op as ActivationKind;
+}
+
+/** Resolve and check the scalars of a `softmax` call (temperature default 1, finite and > 0). */
+export function checkSoftmax(p: SoftmaxParams): { rows: number; cols: number; temperature: number } {
+  const { rows, cols } = p;
+  const temperature = p.temperature ?? 1;
+  nonNegativeInt('softmax.rows', rows);
+  nonNegativeInt('softmax.cols', cols);
+  if (typeof temperature !== 'number' || !(temperature > 0) || !Number.isFinite(temperature)) {
+    throw new InvalidArgumentError('softmax.temperature', `must be a finite number > 0, got ${String(temperature)}.`);
+  }
+  return { rows, cols, temperature };
+}
+
+/**
+ * Rows of an embedding table of `dim` columns (its size must be a multiple of `dim`);
+ * `where` names the table argument (e.g. `gather.table`).
+ */
+export function checkTableRows(where: string, table: Tensor, dim: number): number {
+  if (table.size % dim !== 0) throw new ShapeError(where, `a multiple of dim=${dim} elements`, `${table.size} elements`);
+  return table.size / dim;
+}
+
+/** `indices` is an Int32Array whose entries all lie in [0, tableRows); `where` is the op name. */
+export function checkIndices(where: string, indices: Int32Array, tableRows: number): void {
+  if (!(indices instanceof Int32Array)) throw new InvalidArgumentError(`${where}.indices`, 'must be an Int32Array.');
+  for (let r = 0; r < indices.length; r++) {
+    const ix = indices[r] as number;
+    if (ix < 0 || ix >= tableRows) {
+      throw new InvalidArgumentError(`${where}.indices`, `indices[${r}] = ${ix} is outside [0, ${tableRows}) (the table has ${tableRows} rows).`);
+    }
+  }
+}
+
+/** The `dim` of a `gather` call (a positive integer). Check before fetching the table. */
+export function checkGather(p: GatherParams): void {
+  checkDim('gather.dim', p.dim);
+}
+
+/** The indices of a `gather` call against its (live) table; returns the number of rows gathered. */
+export function checkGatherIndices(p: GatherParams): number {
+  checkIndices('gather', p.indices, checkTableRows('gather.table', p.table, p.dim));
+  return p.indices.length;
+}
+
+/** The `dim` of a `scatterAdd` call (a positive integer). Check before fetching `dTable`. */
+export function checkScatterAdd(p: ScatterAddParams): void {
+  checkDim('scatterAdd.dim', p.dim);
+}
+
+/** The indices of a `scatterAdd` call against its (live) `dTable`; returns the number of rows scattered. */
+export function checkScatterAddIndices(p: ScatterAddParams): number {
+  checkIndices('scatterAdd', p.indices, checkTableRows('scatterAdd.dTable', p.dTable, p.dim));
+  return p.indices.length;
+}
+
+/** A {@link LossParams} with its scalars checked and defaults applied. */
+export interface ResolvedLoss {
+  readonly kind: LossKind;
+  readonly n: number;
+  readonly c: number;
+  /** Huber's δ (default 1; checked only for huber). */
+  readonly delta: number;
+  /** Whether the loss is cross-entropy (target holds N class indices instead of [N, C] values). */
+  readonly ce: boolean;
+}
+
+const LOSS_KINDS: readonly string[] = ['mse', 'mae', 'huber', 'cross-entropy'];
+
+/** Check the kind, N, C and Huber δ of a `loss` call. Check before fetching its tensors. */
+export function checkLoss(p: LossParams): ResolvedLoss {
+  const { kind, n, c } = p;
+  if (!LOSS_KINDS.includes(kind)) {
+    throw new InvalidArgumentError('loss.kind', `unknown loss "${String(kind)}"; use mse, mae, huber or cross-entropy.`);
+  }
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('loss.n', `must be a positive integer, got ${String(n)}.`);
+  if (!Number.isInteger(c) || c < 1) throw new InvalidArgumentError('loss.c', `must be a positive integer, got ${String(c)}.`);
+  const delta = p.delta ?? 1;
+  if (kind === 'huber' && !(delta > 0 && Number.isFinite(delta))) {
+    throw new InvalidArgumentError('loss.delta', `Huber's delta must be a finite number > 0, got ${String(delta)}.`);
+  }
+  return { kind, n, c, delta, ce: kind === 'cross-entropy' };
+}
+
+/** An {@link OptimizerStepParams} with its hyper-parameters checked and PyTorch's defaults applied. */
+export interface ResolvedOptimizerStep {
+  readonly kind: OptimizerKind;
+  readonly lr: number;
+  /** 1-based step count. */
+  readonly step: number;
+  /** Weight decay (default 0.01 for adamw, 0 otherwise). */
+  readonly weightDecay: number;
+  /** Momentum (default 0). */
+  readonly momentum: number;
+  /** SGD dampening (default 0). */
+  readonly dampening: number;
+  /** Adam β1 (default 0.9). */
+  readonly beta1: number;
+  /** Adam β2 (default 0.999). */
+  readonly beta2: number;
+  /** RMSprop smoothing α (default 0.99). */
+  readonly alpha: number;
+  /** ε (default 1e-8). */
+  readonly eps: number;
+  readonly nesterov: boolean;
+}
+
+const OPTIMIZER_KINDS: readonly string[] = ['sgd', 'adam', 'adamw', 'rmsprop'];
+
+function hyper(name: string, v: number, min: number, max = Infinity): void {
+  if (typeof v !== 'number' || !(v >= min && v <= max) || !Number.isFinite(v)) {
+    throw new InvalidArgumentError(`optimizerStep.${name}`, `must be a finite number in [${min}, ${max}], got ${String(v)}.`);
+  }
+}
+
+/**
+ * Check the kind, step and hyper-parameters of an `optimizerStep` call and apply PyTorch's
+ * defaults (torch.optim SGD / Adam / AdamW / RMSprop). Check before fetching its tensors, then
+ * {@link checkOptimizerState} once `param` and `grad` are fetched.
+ */
+export function checkOptimizerStep(p: OptimizerStepParams): ResolvedOptimizerStep {
+  const { kind, lr, step } = p;
+  if (!OPTIMIZER_KINDS.includes(kind)) {
+    throw new InvalidArgumentError('optimizerStep.kind', `unknown optimizer "${String(kind)}"; use sgd, adam, adamw or rmsprop.`);
+  }
+  hyper('lr', lr, 0);
+  if (!Number.isInteger(step) || step < 1) throw new InvalidArgumentError('optimizerStep.step', `must be a 1-based integer step count, got ${String(step)}.`);
+  const weightDecay = p.weightDecay ?? (kind === 'adamw' ? 0.01 : 0);
+  const momentum = p.momentum ?? 0;
+  const dampening = p.dampening ?? 0;
+  const beta1 = p.beta1 ?? 0.9;
+  const beta2 = p.beta2 ?? 0.999;
+  const alpha = p.alpha ?? 0.99;
+  const eps = p.eps ?? 1e-8;
+  hyper('weightDecay', weightDecay, 0);
+  hyper('momentum', momentum, 0);
+  hyper('dampening', dampening, 0, 1);
+  hyper('beta1', beta1, 0, 1);
+  hyper('beta2', beta2, 0, 1);
+  hyper('alpha', alpha, 0, 1);
+  hyper('eps', eps, 0);
+  if (p.nesterov && (kind !== 'sgd' || momentum <= 0 || dampening !== 0)) {
+    throw new InvalidArgumentError('optimizerStep.nesterov', 'Nesterov momentum needs sgd with momentum > 0 and dampening 0 (as in PyTorch).');
+  }
+  return { kind, lr, step, weightDecay, momentum, dampening, beta1, beta2, alpha, eps, nesterov: p.nesterov === true };
+}
+
+/** `state` holds the number of tensors {@link optimizerStateCount} says; returns that number. */
+export function checkOptimizerState(p: OptimizerStepParams, r: ResolvedOptimizerStep): number {
+  const { kind, momentum } = r;
+  const want = optimizerStateCount(kind, { momentum });
+  if (!Array.isArray(p.state) || p.state.length !== want) {
+    throw new InvalidArgumentError(
+      'optimizerStep.state',
+      `${kind}${kind === 'sgd' || kind === 'rmsprop' ? ` with momentum ${momentum}` : ''} keeps ${want} state tensor(s) per parameter (optimizerStateCount), got ${Array.isArray(p.state) ? p.state.length : 'none'}.`,
+    );
+  }
+  return want;
 }

@@ -4,9 +4,13 @@
  * computes its result in one `tf.tidy`.
  */
 import {
+  checkClipLimit,
   checkExact,
+  checkFillValue,
   checkGemm,
   checkTensor,
+  finiteNumber,
+  nonNegativeInt,
   InvalidArgumentError,
   ShapeError,
   type CopyParams,
@@ -19,17 +23,11 @@ import type { TfTensor } from '../tf-types.js';
 import { explicitTranspose, matMul } from './mat-mul.js';
 import { spliceFlat } from './write-range.js';
 
-function checkFinite(name: string, value: number): void {
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new InvalidArgumentError(name, `must be a finite number, got ${String(value)}.`);
-  }
-}
-
 /** `C[m×n] = alpha·op(A)·op(B) + beta·C + bias[n]`; `beta = 0` ignores the old C (NaN in it does not leak). */
 export function gemm(ctx: TfjsContext, p: GemmParams): void {
   const { alpha, beta } = checkGemm(ctx.backend, p);
-  checkFinite('gemm.alpha', alpha);
-  checkFinite('gemm.beta', beta);
+  finiteNumber('gemm.alpha', alpha);
+  finiteNumber('gemm.beta', beta);
   const { tf } = ctx;
   const { m, n, k } = p;
   update(ctx, p.c, 'gemm.c', () => {
@@ -59,26 +57,20 @@ export function gemm(ctx: TfjsContext, p: GemmParams): void {
   });
 }
 
-function checkOffset(name: string, value: number): void {
-  if (!Number.isInteger(value) || value < 0) {
-    throw new InvalidArgumentError(name, `must be a non-negative integer, got ${String(value)}.`);
-  }
-}
-
 /** `dst[dstOffset + r·dstStride + j] (+)= src[srcOffset + r·srcStride + j]` for r < rows, j < cols. */
 export function copy(ctx: TfjsContext, p: CopyParams): void {
   const rows = p.rows ?? 1;
   const cols = p.cols;
-  checkOffset('copy.rows', rows);
-  checkOffset('copy.cols', cols);
+  nonNegativeInt('copy.rows', rows);
+  nonNegativeInt('copy.cols', cols);
   const srcOffset = p.srcOffset ?? 0;
   const dstOffset = p.dstOffset ?? 0;
   const srcStride = p.srcStride ?? cols;
   const dstStride = p.dstStride ?? cols;
-  checkOffset('copy.srcOffset', srcOffset);
-  checkOffset('copy.dstOffset', dstOffset);
-  checkOffset('copy.srcStride', srcStride);
-  checkOffset('copy.dstStride', dstStride);
+  nonNegativeInt('copy.srcOffset', srcOffset);
+  nonNegativeInt('copy.dstOffset', dstOffset);
+  nonNegativeInt('copy.srcStride', srcStride);
+  nonNegativeInt('copy.dstStride', dstStride);
   if (rows > 1 && dstStride < cols) {
     throw new InvalidArgumentError('copy.dstStride', `${dstStride} is less than cols=${cols}, so destination rows would overlap.`);
   }
@@ -121,13 +113,13 @@ export function copy(ctx: TfjsContext, p: CopyParams): void {
 /** `t[:] = value`. */
 export function fill(ctx: TfjsContext, t: Tensor, value: number): void {
   checkTensor(ctx.backend, t, 'fill.t');
-  if (typeof value !== 'number') throw new InvalidArgumentError('fill.value', `must be a number, got ${typeof value}.`);
+  checkFillValue(value);
   update(ctx, t, 'fill.t', () => ctx.tf.fill([t.size], value, 'float32'));
 }
 
 /** `y += alpha·x` (x and y of the same size). */
 export function axpy(ctx: TfjsContext, y: Tensor, x: Tensor, alpha: number): void {
-  checkFinite('axpy.alpha', alpha);
+  finiteNumber('axpy.alpha', alpha);
   checkTensor(ctx.backend, y, 'axpy.y');
   checkExact(ctx.backend, x, 'axpy.x', y.size, y.shape);
   const { tf } = ctx;
@@ -140,7 +132,7 @@ export function axpy(ctx: TfjsContext, y: Tensor, x: Tensor, alpha: number): voi
 /** `x *= alpha`. */
 export function scale(ctx: TfjsContext, x: Tensor, alpha: number): void {
   checkTensor(ctx.backend, x, 'scale.x');
-  checkFinite('scale.alpha', alpha);
+  finiteNumber('scale.alpha', alpha);
   update(ctx, x, 'scale.x', () => ctx.tf.mul(valueOf(x, 'scale.x'), alpha));
 }
 
@@ -156,9 +148,7 @@ export function mul(ctx: TfjsContext, out: Tensor, a: Tensor, b: Tensor): void {
 /** Clamp every element into [−limit, limit] (NaN stays NaN). */
 export function clipByValue(ctx: TfjsContext, x: Tensor, limit: number): void {
   checkTensor(ctx.backend, x, 'clipByValue.x');
-  if (typeof limit !== 'number' || Number.isNaN(limit) || limit < 0) {
-    throw new InvalidArgumentError('clipByValue.limit', `must be a non-negative number, got ${String(limit)}.`);
-  }
+  checkClipLimit(limit);
   if (limit === Number.POSITIVE_INFINITY) return;
   update(ctx, x, 'clipByValue.x', () => ctx.tf.clipByValue(valueOf(x, 'clipByValue.x'), -limit, limit));
 }
@@ -175,8 +165,8 @@ export function sumSquares(ctx: TfjsContext, x: Tensor, out: Tensor): void {
 
 /** `out[c] (+)= Σ_r x[r, c]` over a rows×cols matrix. */
 export function sumRows(ctx: TfjsContext, x: Tensor, rows: number, cols: number, out: Tensor, accumulate = false): void {
-  checkOffset('sumRows.rows', rows);
-  checkOffset('sumRows.cols', cols);
+  nonNegativeInt('sumRows.rows', rows);
+  nonNegativeInt('sumRows.cols', cols);
   checkExact(ctx.backend, x, 'sumRows.x', rows * cols, [rows, cols]);
   checkExact(ctx.backend, out, 'sumRows.out', cols, [cols]);
   if (cols === 0 || (rows === 0 && accumulate)) return;

@@ -2,6 +2,7 @@
 import {
   checkExact,
   checkTensor,
+  nonNegativeInt,
   InvalidArgumentError,
   type ActivationBackwardParams,
   type ActivationKind,
@@ -73,7 +74,7 @@ export function activationBackward(ctx: TfjsContext, p: ActivationBackwardParams
 /** `out[r, :] = softmax(x[r, :] / temperature)` (max-subtracted, so large logits stay finite). */
 export function softmax(ctx: TfjsContext, p: SoftmaxParams): void {
   for (const [name, v] of [['softmax.rows', p.rows], ['softmax.cols', p.cols]] as const) {
-    if (!Number.isInteger(v) || v < 0) throw new InvalidArgumentError(name, `must be a non-negative integer, got ${String(v)}.`);
+    nonNegativeInt(name, v);
   }
   const temperature = p.temperature ?? 1;
   if (typeof temperature !== 'number' || !(temperature > 0) || !Number.isFinite(temperature)) {

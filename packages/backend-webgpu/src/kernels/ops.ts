@@ -3,9 +3,21 @@
  * one PassBuilder per call, i.e. one command buffer and one submit.
  */
 import {
-  InvalidArgumentError,
-  ShapeError,
-  optimizerStateCount,
+  checkActivation,
+  checkClipLimit,
+  checkCopy,
+  checkCopyExtent,
+  checkFillValue,
+  checkGather,
+  checkGatherIndices,
+  checkLoss,
+  checkOptimizerState,
+  checkOptimizerStep,
+  checkScatterAdd,
+  checkScatterAddIndices,
+  checkSoftmax,
+  checkSumRows,
+  finiteNumber,
   type ActivationBackwardParams,
   type ActivationParams,
   type CopyParams,
@@ -42,14 +54,6 @@ export interface OpsContext {
   exact(t: Tensor, what: string, size: number, shape?: readonly number[]): GPUBuffer;
 }
 
-function nonNegativeInt(name: string, v: number): void {
-  if (!Number.isInteger(v) || v < 0) throw new InvalidArgumentError(name, `must be a non-negative integer, got ${String(v)}.`);
-}
-
-function finite(name: string, v: number): void {
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new InvalidArgumentError(name, `must be a finite number, got ${String(v)}.`);
-}
-
 function run(ctx: OpsContext, body: (pb: ReturnType<GpuContext['pass']>) => void): void {
   const pb = ctx.gpu.pass();
   body(pb);
@@ -58,42 +62,24 @@ function run(ctx: OpsContext, body: (pb: ReturnType<GpuContext['pass']>) => void
 
 /** Strided 2-D copy. */
 export function copy(ctx: OpsContext, p: CopyParams): void {
-  const rows = p.rows ?? 1;
-  const cols = p.cols;
-  const srcOffset = p.srcOffset ?? 0;
-  const dstOffset = p.dstOffset ?? 0;
-  const srcStride = p.srcStride ?? cols;
-  const dstStride = p.dstStride ?? cols;
-  nonNegativeInt('copy.rows', rows);
-  nonNegativeInt('copy.cols', cols);
-  nonNegativeInt('copy.srcOffset', srcOffset);
-  nonNegativeInt('copy.dstOffset', dstOffset);
-  nonNegativeInt('copy.srcStride', srcStride);
-  nonNegativeInt('copy.dstStride', dstStride);
+  const resolved = checkCopy(p);
+  const { rows, cols, srcOffset, dstOffset, srcStride, dstStride } = resolved;
   const src = ctx.live(p.src, 'copy.src');
   const dst = ctx.live(p.dst, 'copy.dst');
-  if (rows === 0 || cols === 0) return;
-  const srcEnd = srcOffset + (rows - 1) * srcStride + cols;
-  const dstEnd = dstOffset + (rows - 1) * dstStride + cols;
-  if (srcEnd > p.src.size) {
-    throw new ShapeError('copy.src', `at least ${srcEnd} elements (offset ${srcOffset}, ${rows} rows of ${cols}, stride ${srcStride})`, `${p.src.size} elements`);
-  }
-  if (dstEnd > p.dst.size) {
-    throw new ShapeError('copy.dst', `at least ${dstEnd} elements (offset ${dstOffset}, ${rows} rows of ${cols}, stride ${dstStride})`, `${p.dst.size} elements`);
-  }
+  if (!checkCopyExtent(p, resolved)) return;
   run(ctx, (pb) => pb.dispatchFlat(COPY, pb.slot('uuuuuuu', [rows * cols, cols, srcOffset, dstOffset, srcStride, dstStride, p.accumulate ? 1 : 0]), [src, dst], rows * cols));
 }
 
 /** t[:] = value. */
 export function fill(ctx: OpsContext, t: Tensor, value: number): void {
-  if (typeof value !== 'number') throw new InvalidArgumentError('fill.value', `must be a number, got ${typeof value}.`);
+  checkFillValue(value);
   const b = ctx.live(t, 'fill.t');
   run(ctx, (pb) => pb.dispatchFlat(FILL, pb.slot('uuf', [t.size, 0, value]), [b], t.size));
 }
 
 /** y += alpha·x. */
 export function axpy(ctx: OpsContext, y: Tensor, x: Tensor, alpha: number): void {
-  finite('axpy.alpha', alpha);
+  finiteNumber('axpy.alpha', alpha);
   const yb = ctx.live(y, 'axpy.y');
   const xb = ctx.exact(x, 'axpy.x', y.size, y.shape);
   run(ctx, (pb) => pb.dispatchFlat(AXPY, pb.slot('uf', [y.size, alpha]), [xb, yb], y.size));
@@ -101,7 +87,7 @@ export function axpy(ctx: OpsContext, y: Tensor, x: Tensor, alpha: number): void
 
 /** x *= alpha. */
 export function scale(ctx: OpsContext, x: Tensor, alpha: number): void {
-  finite('scale.alpha', alpha);
+  finiteNumber('scale.alpha', alpha);
   const xb = ctx.live(x, 'scale.x');
   run(ctx, (pb) => pb.dispatchFlat(SCALE, pb.slot('uf', [x.size, alpha]), [xb], x.size));
 }
@@ -116,9 +102,7 @@ export function mul(ctx: OpsContext, out: Tensor, a: Tensor, b: Tensor): void {
 
 /** Clamp into [−limit, limit]. */
 export function clipByValue(ctx: OpsContext, x: Tensor, limit: number): void {
-  if (typeof limit !== 'number' || Number.isNaN(limit) || limit < 0) {
-    throw new InvalidArgumentError('clipByValue.limit', `must be a non-negative number, got ${String(limit)}.`);
-  }
+  checkClipLimit(limit);
   const xb = ctx.live(x, 'clipByValue.x');
   run(ctx, (pb) => pb.dispatchFlat(CLIP, pb.slot('uf', [x.size, limit]), [xb], x.size));
 }
@@ -132,17 +116,14 @@ export function sumSquares(ctx: OpsContext, x: Tensor, out: Tensor): void {
 
 /** out[c] (+)= Σ_r x[r, c]. */
 export function sumRows(ctx: OpsContext, x: Tensor, rows: number, cols: number, out: Tensor, accumulate = false): void {
-  nonNegativeInt('sumRows.rows', rows);
-  nonNegativeInt('sumRows.cols', cols);
+  checkSumRows(rows, cols);
   const xb = ctx.exact(x, 'sumRows.x', rows * cols, [rows, cols]);
   const ob = ctx.exact(out, 'sumRows.out', cols, [cols]);
   run(ctx, (pb) => pb.dispatchFlat(SUM_ROWS, pb.slot('uuuu', [cols, rows, 0, accumulate ? 1 : 0]), [xb, ob], cols));
 }
 
 function activationCode(op: string, where: string): number {
-  const code = (ACTIVATION_CODE as Record<string, number | undefined>)[op];
-  if (code === undefined) throw new InvalidArgumentError(where, `unknown activation "${String(op)}"; use identity, tanh, sigmoid or relu.`);
-  return code;
+  return ACTIVATION_CODE[checkActivation(op, where)];
 }
 
 /** out = act(x). */
@@ -165,40 +146,18 @@ export function activationBackward(ctx: OpsContext, p: ActivationBackwardParams)
 
 /** Row softmax with temperature. */
 export function softmax(ctx: OpsContext, p: SoftmaxParams): void {
-  const { rows, cols } = p;
-  const temperature = p.temperature ?? 1;
-  nonNegativeInt('softmax.rows', rows);
-  nonNegativeInt('softmax.cols', cols);
-  if (typeof temperature !== 'number' || !(temperature > 0) || !Number.isFinite(temperature)) {
-    throw new InvalidArgumentError('softmax.temperature', `must be a finite number > 0, got ${String(temperature)}.`);
-  }
+  const { rows, cols, temperature } = checkSoftmax(p);
   const xb = ctx.exact(p.x, 'softmax.x', rows * cols, [rows, cols]);
   const ob = ctx.exact(p.out, 'softmax.out', rows * cols, [rows, cols]);
   if (cols === 0) return;
   run(ctx, (pb) => pb.dispatchFlat(SOFTMAX, pb.slot('uuf', [rows, cols, 1 / temperature]), [xb, ob], rows));
 }
 
-function checkIndices(where: string, indices: Int32Array, tableRows: number): void {
-  if (!(indices instanceof Int32Array)) throw new InvalidArgumentError(`${where}.indices`, 'must be an Int32Array.');
-  for (let r = 0; r < indices.length; r++) {
-    const ix = indices[r] as number;
-    if (ix < 0 || ix >= tableRows) {
-      throw new InvalidArgumentError(`${where}.indices`, `indices[${r}] = ${ix} is outside [0, ${tableRows}) (the table has ${tableRows} rows).`);
-    }
-  }
-}
-
-function tableRows(where: string, table: Tensor, dim: number): number {
-  if (table.size % dim !== 0) throw new ShapeError(where, `a multiple of dim=${dim} elements`, `${table.size} elements`);
-  return table.size / dim;
-}
-
 /** out[r, :] = table[indices[r], :]. */
 export function gather(ctx: OpsContext, p: GatherParams): void {
-  if (!Number.isInteger(p.dim) || p.dim < 1) throw new InvalidArgumentError('gather.dim', `must be a positive integer, got ${String(p.dim)}.`);
+  checkGather(p);
   const tb = ctx.live(p.table, 'gather.table');
-  checkIndices('gather', p.indices, tableRows('gather.table', p.table, p.dim));
-  const n = p.indices.length;
+  const n = checkGatherIndices(p);
   const ob = ctx.exact(p.out, 'gather.out', n * p.dim, [n, p.dim]);
   if (n === 0) return;
   run(ctx, (pb) => pb.dispatchFlat(GATHER, pb.slot('uu', [n * p.dim, p.dim]), [tb, pb.tempWith(p.indices), ob], n * p.dim));
@@ -206,10 +165,9 @@ export function gather(ctx: OpsContext, p: GatherParams): void {
 
 /** dTable[indices[r], :] += grad[r, :]. */
 export function scatterAdd(ctx: OpsContext, p: ScatterAddParams): void {
-  if (!Number.isInteger(p.dim) || p.dim < 1) throw new InvalidArgumentError('scatterAdd.dim', `must be a positive integer, got ${String(p.dim)}.`);
+  checkScatterAdd(p);
   const tb = ctx.live(p.dTable, 'scatterAdd.dTable');
-  checkIndices('scatterAdd', p.indices, tableRows('scatterAdd.dTable', p.dTable, p.dim));
-  const n = p.indices.length;
+  const n = checkScatterAddIndices(p);
   const gb = ctx.exact(p.grad, 'scatterAdd.grad', n * p.dim, [n, p.dim]);
   if (n === 0) return;
   run(ctx, (pb) => pb.dispatchFlat(SCATTER_ADD, pb.slot('uu', [p.dim, n]), [gb, pb.tempWith(p.indices), tb], p.dim));
@@ -217,16 +175,8 @@ export function scatterAdd(ctx: OpsContext, p: ScatterAddParams): void {
 
 /** Mean loss and its gradient. */
 export function loss(ctx: OpsContext, p: LossParams): void {
-  const { kind, n, c } = p;
-  const code = (LOSS_CODE as Record<string, number | undefined>)[kind];
-  if (code === undefined) throw new InvalidArgumentError('loss.kind', `unknown loss "${String(kind)}"; use mse, mae, huber or cross-entropy.`);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('loss.n', `must be a positive integer, got ${String(n)}.`);
-  if (!Number.isInteger(c) || c < 1) throw new InvalidArgumentError('loss.c', `must be a positive integer, got ${String(c)}.`);
-  const delta = p.delta ?? 1;
-  if (kind === 'huber' && !(delta > 0 && Number.isFinite(delta))) {
-    throw new InvalidArgumentError('loss.delta', `Huber's delta must be a finite number > 0, got ${String(delta)}.`);
-  }
-  const ce = kind === 'cross-entropy';
+  const { kind, n, c, delta, ce } = checkLoss(p);
+  const code = LOSS_CODE[kind];
   const pred = ctx.exact(p.pred, 'loss.pred', n * c, [n, c]);
   const target = ctx.exact(p.target, 'loss.target', ce ? n : n * c, ce ? [n] : [n, c]);
   const weights = p.weights ? ctx.exact(p.weights, 'loss.weights', n, [n]) : null;
@@ -242,46 +192,15 @@ export function loss(ctx: OpsContext, p: LossParams): void {
   });
 }
 
-function hyper(name: string, v: number, min: number, max = Infinity): void {
-  if (typeof v !== 'number' || !(v >= min && v <= max) || !Number.isFinite(v)) {
-    throw new InvalidArgumentError(`optimizerStep.${name}`, `must be a finite number in [${min}, ${max}], got ${String(v)}.`);
-  }
-}
-
 /** One fused optimizer update. */
 export function optimizerStep(ctx: OpsContext, p: OptimizerStepParams): void {
-  const { kind, lr, step } = p;
-  const code = (OPTIMIZER_CODE as Record<string, number | undefined>)[kind];
-  if (code === undefined) throw new InvalidArgumentError('optimizerStep.kind', `unknown optimizer "${String(kind)}"; use sgd, adam, adamw or rmsprop.`);
-  hyper('lr', lr, 0);
-  if (!Number.isInteger(step) || step < 1) throw new InvalidArgumentError('optimizerStep.step', `must be a 1-based integer step count, got ${String(step)}.`);
-  const wd = p.weightDecay ?? (kind === 'adamw' ? 0.01 : 0);
-  const momentum = p.momentum ?? 0;
-  const dampening = p.dampening ?? 0;
-  const beta1 = p.beta1 ?? 0.9;
-  const beta2 = p.beta2 ?? 0.999;
-  const alpha = p.alpha ?? 0.99;
-  const eps = p.eps ?? 1e-8;
-  hyper('weightDecay', wd, 0);
-  hyper('momentum', momentum, 0);
-  hyper('dampening', dampening, 0, 1);
-  hyper('beta1', beta1, 0, 1);
-  hyper('beta2', beta2, 0, 1);
-  hyper('alpha', alpha, 0, 1);
-  hyper('eps', eps, 0);
-  if (p.nesterov && (kind !== 'sgd' || momentum <= 0 || dampening !== 0)) {
-    throw new InvalidArgumentError('optimizerStep.nesterov', 'Nesterov momentum needs sgd with momentum > 0 and dampening 0 (as in PyTorch).');
-  }
+  const hp = checkOptimizerStep(p);
+  const { kind, lr, step, weightDecay: wd, momentum, dampening, beta1, beta2, alpha, eps } = hp;
+  const code = OPTIMIZER_CODE[kind];
   const param = ctx.live(p.param, 'optimizerStep.param');
   const n = p.param.size;
   const grad = ctx.exact(p.grad, 'optimizerStep.grad', n, p.param.shape);
-  const want = optimizerStateCount(kind, { momentum });
-  if (!Array.isArray(p.state) || p.state.length !== want) {
-    throw new InvalidArgumentError(
-      'optimizerStep.state',
-      `${kind}${kind === 'sgd' || kind === 'rmsprop' ? ` with momentum ${momentum}` : ''} keeps ${want} state tensor(s) per parameter (optimizerStateCount), got ${Array.isArray(p.state) ? p.state.length : 'none'}.`,
-    );
-  }
+  const want = checkOptimizerState(p, hp);
   const state = p.state.map((s, i) => ctx.exact(s, `optimizerStep.state[${i}]`, n, p.param.shape));
   const hasBuf = (kind === 'sgd' && want === 1) || (kind === 'rmsprop' && want === 2);
   const stepSize = lr / (1 - Math.pow(beta1, step));
