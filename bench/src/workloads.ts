@@ -1,3 +1,5 @@
+import { GATE_COUNT } from '@recur/backend';
+
 /**
  * The fixed workloads (float32). FLOP counts are written out so GFLOP/s can be reported.
  *
@@ -24,7 +26,6 @@ export interface Workload {
   readonly sweep?: 'T' | 'H' | 'B';
 }
 
-const G = { lstm: 4, gru: 3 } as const;
 
 /**
  * Forward FLOPs of one layer over a sequence:
@@ -33,7 +34,7 @@ const G = { lstm: 4, gru: 3 } as const;
  *   + dense head on the last state 2·B·H·O.
  */
 export function forwardFlops(w: Workload): number {
-  const g = G[w.cell];
+  const g = GATE_COUNT[w.cell];
   const gemm = 2 * w.T * w.B * w.I * g * w.H + 2 * w.T * w.B * w.H * g * w.H;
   const pointwise = (w.cell === 'lstm' ? 10 : 9) * w.T * w.B * w.H;
   return gemm + pointwise + 2 * w.B * w.H * w.O;
@@ -47,7 +48,7 @@ export function forwardFlops(w: Workload): number {
 export function unitFlops(w: Workload): number {
   if (w.kind === 'infer-stream') return forwardFlops({ ...w, T: 1 });
   if (w.kind === 'infer-seq') return forwardFlops(w);
-  const g = G[w.cell];
+  const g = GATE_COUNT[w.cell];
   const params = g * w.H * (w.I + w.H + 2) + w.O * (w.H + 1);
   return 3 * forwardFlops(w) + 10 * params;
 }

@@ -13,14 +13,13 @@
  *
  * Padding (t ≥ lengths[b]): gate gradients are 0 and dh/dc pass through unchanged.
  */
-import type { CellKind } from '@recur/backend';
+import { GATE_COUNT, type CellKind } from '@recur/backend';
 import type { KernelSpec } from '../gpu-context.js';
 import { WGSL_COMMON } from './common.js';
 
 /** Uniform field types: B, H, t, yStride, yOffset, hasLengths, hasDy, gatesOff, cPrevOff, auxOff. */
 export const CELL_BACKWARD_PARAMS = 'uuuuuuuuuu';
 
-const GATES: Record<CellKind, number> = { 'rnn-tanh': 1, 'rnn-relu': 1, lstm: 4, gru: 3 };
 
 const MATH: Record<CellKind, string> = {
   'rnn-tanh': `
@@ -58,7 +57,7 @@ const MATH: Record<CellKind, string> = {
 
 /** The backward step kernel of one cell kind. */
 export function cellBackwardKernel(cell: CellKind): KernelSpec {
-  const G = GATES[cell];
+  const G = GATE_COUNT[cell];
   return {
     name: `cell-backward-${cell}`,
     bindings: 'rrrwwww',

@@ -13,7 +13,7 @@
  * Training cache (one flat buffer, row block t = what step t saw or made):
  *   [ h_{t−1} T·B·H | activated gates T·B·GH | lstm: c_{t−1} T·B·H, tanh(c_t) T·B·H | gru: hg_n T·B·H ]
  */
-import type { CellKind } from '@recur/backend';
+import { GATE_COUNT, type CellKind } from '@recur/backend';
 import type { KernelSpec } from '../gpu-context.js';
 import { WGSL_COMMON } from './common.js';
 
@@ -59,7 +59,6 @@ const MATH: Record<CellKind, string> = {
   }`,
 };
 
-const GATES: Record<CellKind, number> = { 'rnn-tanh': 1, 'rnn-relu': 1, lstm: 4, gru: 3 };
 
 /** The forward step kernel of one cell kind. */
 export function cellForwardKernel(cell: CellKind): KernelSpec {
@@ -85,7 +84,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let b = i / p.H;
   let j = i % p.H;
   let t = p.t;
-  let GH = ${GATES[cell]}u * p.H;
+  let GH = ${GATE_COUNT[cell]}u * p.H;
   let s = b * p.H + j;
   let hp = h[s];
   if (p.training != 0u) {

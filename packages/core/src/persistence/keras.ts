@@ -28,7 +28,7 @@
  * The default activations are assumed (tanh, and sigmoid for gates); a `Bidirectional` wrapper
  * with `merge_mode='concat'` (the default) maps to `bidirectional: true`.
  */
-import type { ActivationKind, CellKind } from '@recur/backend';
+import { GATE_COUNT, type ActivationKind, type CellKind } from '@recur/backend';
 import { validateModelConfig, type ModelKind } from '../model/config.js';
 import { ModelFormatError } from './errors.js';
 import { formatShape, type HostTensor, type TensorDict } from './tensor-dict.js';
@@ -72,7 +72,6 @@ export interface KerasImportOptions {
   dropout?: number;
 }
 
-const GATES: Record<CellKind, number> = { 'rnn-tanh': 1, 'rnn-relu': 1, lstm: 4, gru: 3 };
 /** π: for each of our gate blocks, the Keras block it comes from. */
 const PERM: Record<CellKind, number[]> = { 'rnn-tanh': [0], 'rnn-relu': [0], lstm: [0, 1, 2, 3], gru: [1, 0, 2] };
 
@@ -113,8 +112,8 @@ function reorderVector(v: Float32Array, offset: number, G: number, H: number, pe
  */
 export function fromKerasWeights(weights: KerasWeights, options: KerasImportOptions = {}): Omit<TorchImport, 'unused'> {
   const cell = weights.cell;
-  if (GATES[cell] === undefined) fail(`cell must be 'lstm', 'gru', 'rnn-tanh' or 'rnn-relu', got ${JSON.stringify(cell)}.`);
-  const G = GATES[cell];
+  if (GATE_COUNT[cell] === undefined) fail(`cell must be 'lstm', 'gru', 'rnn-tanh' or 'rnn-relu', got ${JSON.stringify(cell)}.`);
+  const G = GATE_COUNT[cell];
   const perm = PERM[cell];
   if (!Array.isArray(weights.layers) || weights.layers.length === 0) fail('layers must list at least one recurrent layer.');
   const bidirectional = 'forward' in weights.layers[0]!;

@@ -11,7 +11,7 @@
  * Per lag k: `norm[k] = (1/B) Σ_b ‖∂ℓ_b/∂x_{T−1−k, b}‖₂` (the L2 norm over the I input features,
  * averaged over the batch; for an lm, the gradient with respect to the embedded input vector).
  */
-import { CapabilityError, InvalidArgumentError, ShapeError, type Tensor } from '@recur/backend';
+import { CapabilityError, GATE_COUNT, InvalidArgumentError, ShapeError, type Tensor } from '@recur/backend';
 import type { RecurModelLike } from './model-like.js';
 import { cellWeights } from './reference.js';
 
@@ -43,7 +43,6 @@ export interface GradientByLag {
   readonly relative: Float64Array;
 }
 
-const GATES = { 'rnn-tanh': 1, 'rnn-relu': 1, lstm: 4, gru: 3 } as const;
 
 /**
  * ‖∂ℓ/∂x_{T−1−k}‖ for k = 0 … T−1 on a time-major batch (inputs [T, B, I], or token ids [T, B]
@@ -59,7 +58,7 @@ export async function gradientByLag(model: RecurModelLike, batch: { inputs: Arra
   const D = config.bidirectional ? 2 : 1;
   const DH = D * H;
   const L = config.numLayers;
-  const G = GATES[config.cell];
+  const G = GATE_COUNT[config.cell];
   const lstm = config.cell === 'lstm';
   const dict = await model.stateDict();
   const loss = options.loss ?? (options.targets ? 'mse' : 'sum');

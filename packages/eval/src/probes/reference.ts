@@ -5,7 +5,7 @@
  *
  * Shapes (one sequence at a time): x [T, I], gates and states [T, H].
  */
-import { InvalidArgumentError, ShapeError, type ActivationKind, type CellKind } from '@recur/backend';
+import { GATE_COUNT, InvalidArgumentError, ShapeError, type ActivationKind, type CellKind } from '@recur/backend';
 import type { HostTensor, ProbeModelConfig } from './model-like.js';
 
 /** One direction of one layer, as float64 host arrays. */
@@ -43,12 +43,11 @@ function tensor(dict: Record<string, HostTensor>, name: string, shape: readonly 
   return Float64Array.from(t.data);
 }
 
-const GATES: Record<CellKind, number> = { 'rnn-tanh': 1, 'rnn-relu': 1, lstm: 4, gru: 3 };
 
 /** The float64 weights of layer `layer`, direction `direction` (1 = `_reverse`). */
 export function cellWeights(dict: Record<string, HostTensor>, config: ProbeModelConfig, layer: number, direction: 0 | 1): CellWeights64 {
   const H = config.hiddenSize;
-  const G = GATES[config.cell];
+  const G = GATE_COUNT[config.cell];
   const D = config.bidirectional ? 2 : 1;
   const I = layer === 0 ? config.inputSize : D * H;
   const suffix = `_l${layer}${direction === 1 ? '_reverse' : ''}`;
@@ -83,7 +82,7 @@ function affine(w: Float64Array, b: Float64Array, v: ArrayLike<number>, rows: nu
 export function runLayer64(cell: CellKind, w: CellWeights64, x: ArrayLike<number>, T: number, H: number, reverse = false): LayerTrace {
   const I = w.inputSize;
   if (x.length !== T * I) throw new ShapeError('layer input', [T, I], `${x.length} values`);
-  const G = GATES[cell];
+  const G = GATE_COUNT[cell];
   const gi = new Float64Array(G * H);
   const gh = new Float64Array(G * H);
   const h = new Float64Array(H);
