@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 export { describeBackendConformance } from './describe-backend-conformance.js';
-export { describeModelConformance, type ModelConformanceOptions } from './model-conformance.js';
+export { MODEL_FIXTURES, describeModelConformance, type ModelConformanceOptions, type ModelFixture } from './model-conformance.js';
 export { missingNeeds, type BackendConformanceOptions, type Need } from './harness.js';
 export { assertClose, compareArrays, ConformanceMismatchError, ConformanceStats, type CompareResult } from './assert-close.js';
 export {
