@@ -15,3 +15,5 @@ export {
   type OnnxExportOptions,
 } from './export/export-onnx.js';
 export { decodeModelProto, encodeModelProto, type GraphProto, type ModelProto, type NodeProto, type TensorProto } from './proto/onnx-codec.js';
+export { fromOnnx, importOnnx, type OnnxImport, type OnnxImportOptions } from './import/import-onnx.js';
+export type { OnnxGraphInfo } from './import/assemble-model.js';

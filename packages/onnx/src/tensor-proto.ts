@@ -51,7 +51,12 @@ export function readTensor(t: TensorProto, where: string): HostValue {
     let out: Float32Array;
     if (raw) {
       if (raw.length !== count * size) check(Math.floor(raw.length / size));
-      if (type === DataType.FLOAT && LITTLE_ENDIAN_HOST) out = new Float32Array(raw.slice().buffer);
+      if (type === DataType.FLOAT && LITTLE_ENDIAN_HOST) {
+        // Copy: protobufjs may hand out a Node Buffer view into a shared pool (and an unaligned offset).
+        const copy = new Uint8Array(count * 4);
+        copy.set(raw.subarray(0, count * 4));
+        out = new Float32Array(copy.buffer);
+      }
       else {
         const view = rawView(raw);
         out = new Float32Array(count);

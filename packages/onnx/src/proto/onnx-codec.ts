@@ -42,6 +42,9 @@ export interface AttributeProto {
   floats?: number[];
   ints?: number[];
   strings?: Uint8Array[];
+  /** Subgraphs (Loop, Scan, If): recur refuses these. */
+  g?: unknown;
+  graphs?: unknown[];
   ref_attr_name?: string;
 }
 
