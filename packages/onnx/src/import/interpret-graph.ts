@@ -156,7 +156,7 @@ export function interpretGraph(graph: GraphProto): InterpretedGraph {
         }
       } catch (e) {
         if (!(e instanceof NodeRefusal)) throw e;
-        problems.push({ node: name, op, ...(e.attribute ? { attribute: e.attribute } : {}), need: e.need });
+        for (const item of e.items) problems.push({ node: name, op, ...item });
         outs = [];
       }
     }

@@ -6,7 +6,7 @@
 import { ShapeError, type CellKind } from '@recur/backend';
 import type { NodeProto } from '../proto/onnx-codec.js';
 import { NodeAttrs, nodeName } from './node-attrs.js';
-import { refuse } from './refusal.js';
+import { NodeRefusal, refuse, type RefusalItem } from './refusal.js';
 import { normalise, type Atom, type Block, type ConstValue, type RuntimeValue, type Value } from './values.js';
 
 /** One recurrent layer as found in the graph (ONNX layout, gates in ONNX order). */
@@ -80,54 +80,60 @@ export function interpretRnn(
   const a = new NodeAttrs(node);
   const G = op === 'LSTM' ? 4 : op === 'GRU' ? 3 : 1;
   const known = new Set(['hidden_size', 'direction', 'activations', 'activation_alpha', 'activation_beta', 'clip', 'layout', 'input_forget', 'linear_before_reset']);
-  for (const attr of a.names()) if (!known.has(attr)) refuse(`unknown ${op} attribute ${attr}`, attr);
+  // Every attribute or input that changes the maths is noted, then all are reported together.
+  const issues: RefusalItem[] = [];
+  const note = (need: string, attribute?: string): void => {
+    issues.push({ need, ...(attribute !== undefined ? { attribute } : {}) });
+  };
+  for (const attr of a.names()) if (!known.has(attr)) note(`unknown ${op} attribute ${attr}`, attr);
   // Attributes that change the maths.
   const direction = a.string('direction', 'forward');
-  if (direction === 'reverse') refuse("a reverse-only layer: recur layers are forward or bidirectional (re-export with direction 'forward' and reversed inputs, or bidirectional)", 'direction');
-  if (direction !== 'forward' && direction !== 'bidirectional') refuse(`direction '${direction}'`, 'direction');
+  if (direction === 'reverse') note("a reverse-only layer: recur layers are forward or bidirectional (re-export with direction 'forward' and reversed inputs, or bidirectional)", 'direction');
+  if (direction !== 'forward' && direction !== 'bidirectional') note(`direction '${direction}'`, 'direction');
   const D = direction === 'bidirectional' ? 2 : 1;
-  if (a.has('clip')) refuse('cell clipping (clip) is not part of recur cells; remove it before export', 'clip');
-  if (a.has('activation_alpha') || a.has('activation_beta')) refuse('parameterised activations (activation_alpha/beta)', a.has('activation_alpha') ? 'activation_alpha' : 'activation_beta');
-  if (op === 'LSTM' && a.int('input_forget', 0) !== 0) refuse('coupled input-forget gate (input_forget=1) is not a recur LSTM; recur needs independent i and f gates', 'input_forget');
+  if (a.has('clip')) note('cell clipping (clip) is not part of recur cells; remove it before export', 'clip');
+  if (a.has('activation_alpha') || a.has('activation_beta')) note('parameterised activations (activation_alpha/beta)', a.has('activation_alpha') ? 'activation_alpha' : 'activation_beta');
+  if (op === 'LSTM' && a.int('input_forget', 0) !== 0) note('coupled input-forget gate (input_forget=1) is not a recur LSTM; recur needs independent i and f gates', 'input_forget');
   if (op === 'GRU' && a.int('linear_before_reset', 0) !== 1) {
-    refuse("linear_before_reset=0 (reset gate applied before the recurrent matmul, Keras reset_after=False) differs from recur's PyTorch GRU; recur needs linear_before_reset=1", 'linear_before_reset');
+    note("linear_before_reset=0 (reset gate applied before the recurrent matmul, Keras reset_after=False) differs from recur's PyTorch GRU; recur needs linear_before_reset=1", 'linear_before_reset');
   }
   const layout = a.int('layout', 0);
-  if (layout !== 0 && layout !== 1) refuse(`layout=${layout}`, 'layout');
+  if (layout !== 0 && layout !== 1) note(`layout=${layout}`, 'layout');
   const acts = a.strings('activations');
   let cell: CellKind = op === 'LSTM' ? 'lstm' : op === 'GRU' ? 'gru' : 'rnn-tanh';
   if (acts) {
     const per = DEFAULT_ACTIVATIONS[op]!.length;
-    if (acts.length !== per * D) refuse(`activations [${acts.join(', ')}] (expected ${per * D} names)`, 'activations');
+    if (acts.length !== per * D) note(`activations [${acts.join(', ')}] (expected ${per * D} names)`, 'activations');
     const lower = acts.map((s) => s.toLowerCase());
     if (op === 'RNN') {
       if (lower.some((s) => s !== lower[0]) || (lower[0] !== 'tanh' && lower[0] !== 'relu')) {
-        refuse(`RNN activations [${acts.join(', ')}]: recur's RNN uses Tanh or Relu, the same in both directions`, 'activations');
+        note(`RNN activations [${acts.join(', ')}]: recur's RNN uses Tanh or Relu, the same in both directions`, 'activations');
       }
       cell = lower[0] === 'relu' ? 'rnn-relu' : 'rnn-tanh';
     } else {
       const expected = DEFAULT_ACTIVATIONS[op]!.map((s) => s.toLowerCase());
-      if (lower.some((s, i) => s !== expected[i % per])) refuse(`${op} activations [${acts.join(', ')}]: recur's ${op} uses ${DEFAULT_ACTIVATIONS[op]!.join(', ')}`, 'activations');
+      if (lower.some((s, i) => s !== expected[i % per])) note(`${op} activations [${acts.join(', ')}]: recur's ${op} uses ${DEFAULT_ACTIVATIONS[op]!.join(', ')}`, 'activations');
     }
   }
   // Optional inputs: sequence_lens (4), initial_h (5), initial_c (6), peepholes P (7).
   const optional = (i: number) => (node.input?.[i] ? ins[i] : undefined);
   const seqLens = optional(4);
-  if (seqLens && seqLens.kind !== 'runtime') refuse('constant sequence_lens (fixes the lengths of one batch); feed sequence_lens as a graph input', 'sequence_lens');
+  if (seqLens && seqLens.kind !== 'runtime') note('constant sequence_lens (fixes the lengths of one batch); feed sequence_lens as a graph input', 'sequence_lens');
   let usesInitialState = false;
   for (const [i, what] of [[5, 'initial_h'], [6, 'initial_c']] as const) {
     const v = optional(i);
     if (!v || v.kind === 'zeros') continue;
     if (v.kind === 'runtime') usesInitialState = true;
     else if (v.kind === 'const' && Array.from(v.data).every((x) => x === 0)) continue;
-    else refuse(`a constant non-zero ${what} (a learned initial state) is not part of a recur model`, what);
+    else note(`a constant non-zero ${what} (a learned initial state) is not part of a recur model`, what);
   }
   if (op === 'LSTM') {
     const P = optional(7);
     if (P && !(P.kind === 'zeros' || (P.kind === 'const' && Array.from(P.data).every((x) => x === 0)))) {
-      refuse('peephole connections (input P) are not part of recur LSTMs; recur needs P absent or zero', 'P');
+      note('peephole connections (input P) are not part of recur LSTMs; recur needs P absent or zero', 'P');
     }
   }
+  if (issues.length > 0) throw new NodeRefusal(issues);
   // X: [T, B, F] (layout 0) or [B, T, F] (layout 1).
   const X = ins[0];
   if (X?.kind !== 'runtime') return refuse(`input X of ${op} must come from the graph inputs`, 'X');

@@ -92,7 +92,13 @@ export function unsqueezeRuntime(node: NodeProto, v: RuntimeValue, ins: (Value |
 /** Selecting along one axis: index positions of a blocks axis, or the last step of the time axis. */
 function select(v: RuntimeValue, axis: number, picks: number[], keepAxis: boolean, what: string): RuntimeValue {
   const atoms = v.axes[axis]!;
-  if (atoms.length !== 1) return refuse(`${what} along a merged or size-1 axis`);
+  if (atoms.length === 0 && picks.every((p) => p === 0 || p === -1) && picks.length === 1) {
+    // A size-1 axis (a single direction or layer): picking its only element.
+    const axes = [...v.axes];
+    if (!keepAxis) axes.splice(axis, 1);
+    return with_(v, { axes });
+  }
+  if (atoms.length !== 1) return refuse(`${what} along a merged axis`);
   const atom = atoms[0]!;
   const axes = [...v.axes];
   if (atom.kind === 'blocks') {
