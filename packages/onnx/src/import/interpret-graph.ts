@@ -148,6 +148,7 @@ export function interpretGraph(graph: GraphProto): InterpretedGraph {
           const r = interpretRnn(node, ins, (k) => layers.find((l) => l.index === k)?.D, layers.find((l) => l.index === 0));
           if (layers.some((l) => l.index === r.layer.index)) refuse(`two recurrent nodes read the output of the same layer (branching graphs are not recur models)`, 'X');
           layers.push(r.layer);
+          for (const item of r.issues) problems.push({ node: name, op, ...item });
           outs = r.outputs;
         } else if (ins.some((v) => v?.kind === 'runtime') && op !== 'Shape') {
           outs = runtimeOp(node, ins);

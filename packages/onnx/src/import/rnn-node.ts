@@ -6,7 +6,7 @@
 import { ShapeError, type CellKind } from '@recur/backend';
 import type { NodeProto } from '../proto/onnx-codec.js';
 import { NodeAttrs, nodeName } from './node-attrs.js';
-import { NodeRefusal, refuse, type RefusalItem } from './refusal.js';
+import { refuse, type RefusalItem } from './refusal.js';
 import { normalise, type Atom, type Block, type ConstValue, type RuntimeValue, type Value } from './values.js';
 
 /** One recurrent layer as found in the graph (ONNX layout, gates in ONNX order). */
@@ -74,13 +74,14 @@ export function interpretRnn(
   ins: (Value | undefined)[],
   layerDirections: (k: number) => number | undefined,
   layer0: LayerRecord | undefined,
-): { outputs: Value[]; layer: LayerRecord } {
+): { outputs: Value[]; layer: LayerRecord; issues: RefusalItem[] } {
   const op = node.op_type as 'LSTM' | 'GRU' | 'RNN';
   const name = nodeName(node);
   const a = new NodeAttrs(node);
   const G = op === 'LSTM' ? 4 : op === 'GRU' ? 3 : 1;
   const known = new Set(['hidden_size', 'direction', 'activations', 'activation_alpha', 'activation_beta', 'clip', 'layout', 'input_forget', 'linear_before_reset']);
-  // Every attribute or input that changes the maths is noted, then all are reported together.
+  // Every attribute or input that changes the maths is noted and returned (the structure is still
+  // followed, so problems further down the graph are reported too).
   const issues: RefusalItem[] = [];
   const note = (need: string, attribute?: string): void => {
     issues.push({ need, ...(attribute !== undefined ? { attribute } : {}) });
@@ -133,7 +134,6 @@ export function interpretRnn(
       note('peephole connections (input P) are not part of recur LSTMs; recur needs P absent or zero', 'P');
     }
   }
-  if (issues.length > 0) throw new NodeRefusal(issues);
   // X: [T, B, F] (layout 0) or [B, T, F] (layout 1).
   const X = ins[0];
   if (X?.kind !== 'runtime') return refuse(`input X of ${op} must come from the graph inputs`, 'X');
@@ -185,5 +185,5 @@ export function interpretRnn(
   const state = (h: Atom) => normalise({ ...base, axes: layout === 0 ? [[dirs], [batchAtom], [h]] : [[batchAtom], [dirs], [h]], steps: 'final', time: null });
   const outputs: Value[] = [Y, state(hidden)];
   if (op === 'LSTM') outputs.push(state({ kind: 'hidden', size: H, cell: true }));
-  return { outputs, layer };
+  return { outputs, layer, issues };
 }
