@@ -20,12 +20,13 @@ import { InvalidArgumentError, hasCellState, type ActivationKind } from '@recur/
 import type { Model, StateDict } from '@recur/core';
 import { onnxGateOrder, permuteBlocks } from '../gates.js';
 import { DataType, encodeModelProto, type ModelProto } from '../proto/onnx-codec.js';
+import { version } from '../../package.json';
 import { GraphBuilder, valueInfo } from './graph-builder.js';
 
 /** The producer name written into exported models. */
 export const ONNX_PRODUCER_NAME = 'recur';
 /** The version of `@recur/onnx` written as the producer version. */
-export const ONNX_PRODUCER_VERSION = '0.1.0';
+export const ONNX_PRODUCER_VERSION: string = version;
 /** Opsets {@link exportOnnx} can target. */
 export const SUPPORTED_EXPORT_OPSETS: readonly number[] = [14, 15, 16, 17, 18, 19, 20, 21];
 /** The default export opset. */

@@ -8,7 +8,7 @@ import type { ModelConfigInput, StateDict } from '@recur/core';
 import { OnnxUnsupportedError, type UnsupportedFeature } from '../errors.js';
 import { permuteBlocks, torchGateOrder } from '../gates.js';
 import type { InterpretedGraph } from './interpret-graph.js';
-import { featureAtoms, layerOfFeatures, type LayerRecord } from './rnn-node.js';
+import { featureAtoms, layerOfFeatures } from './rnn-node.js';
 import type { RuntimeValue } from './values.js';
 
 /** What the importer learned about the graph besides the model itself. */
