@@ -45,7 +45,7 @@ describe('resolveFlags', () => {
 
 describe('the command table', () => {
   it('describes every command with examples and unique flags', () => {
-    expect(COMMANDS.map((c) => c.name)).toEqual(['train', 'eval', 'predict', 'probe', 'generate', 'import-torch', 'export-torch', 'backends', 'datasets', 'inspect', 'bench']);
+    expect(COMMANDS.map((c) => c.name)).toEqual(['train', 'eval', 'predict', 'probe', 'generate', 'import-torch', 'export-torch', 'export-onnx', 'import-onnx', 'backends', 'datasets', 'inspect', 'bench']);
     for (const c of COMMANDS) {
       expect(c.examples.length, c.name).toBeGreaterThan(0);
       const names = c.flags.map((f) => f.name);

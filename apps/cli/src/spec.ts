@@ -68,7 +68,7 @@ const BACKEND: FlagSpec = {
 
 const DATA: FlagSpec = { name: 'data', flag: '--data <file.csv>', type: 'path', description: 'A CSV file with a header row.' };
 const DATASET: FlagSpec = { name: 'dataset', flag: '--dataset <name>', type: 'string', description: 'A bundled dataset (see `recur datasets`).' };
-const MODEL: FlagSpec = { name: 'model', flag: '--model <dir>', type: 'path', description: 'A model directory written by `recur train` or `recur import-torch`.', required: true };
+const MODEL: FlagSpec = { name: 'model', flag: '--model <dir>', type: 'path', description: 'A model directory written by `recur train`, `recur import-torch` or `recur import-onnx`.', required: true };
 
 /** The `recur` commands. */
 export const COMMANDS: readonly CommandSpec[] = Object.freeze([
@@ -236,6 +236,37 @@ export const COMMANDS: readonly CommandSpec[] = Object.freeze([
       { name: 'head', flag: '--head <prefix>', type: 'string', default: 'head', description: 'Name prefix of the Linear head.' },
     ],
     examples: [{ command: 'recur export-torch --model recur-model --out weights.safetensors', description: 'Export for PyTorch.' }],
+  },
+  {
+    name: 'export-onnx',
+    summary: 'Write a recur model as an ONNX model (standard LSTM / GRU / RNN operators) for ONNX Runtime, Triton and other ONNX runtimes.',
+    description:
+      'The graph takes `input` [T, B, I] (time-major, or [B, T, I] with --batch-first; token ids `tokens` for a language model) with dynamic batch and length, ' +
+      'and returns `output`. --sequence-lens adds an int32 `sequence_lens` [B] input for padded batches; --states adds `initial_h`/`initial_c` inputs and ' +
+      '`final_h`/`final_c` outputs [layers·directions, B, H] for streaming. See the docs page "Serving with ONNX".',
+    arguments: [],
+    flags: [
+      MODEL,
+      { name: 'out', flag: '--out <file.onnx>', type: 'path', required: true, description: 'File to write (atomically).' },
+      { name: 'opset', flag: '--opset <n>', type: 'int', default: 17, description: 'ONNX opset, 14 to 21.' },
+      { name: 'sequenceLens', flag: '--sequence-lens', type: 'boolean', default: false, description: 'Add a `sequence_lens` input (per-sequence lengths of a padded batch).' },
+      { name: 'states', flag: '--states', type: 'boolean', default: false, description: 'Add initial-state inputs and final-state outputs (streaming).' },
+      { name: 'batchFirst', flag: '--batch-first', type: 'boolean', default: false, description: 'Batch-major input and sequence output: [B, T, ·].' },
+    ],
+    examples: [
+      { command: 'recur export-onnx --model recur-model --out model.onnx', description: 'Export for onnxruntime.' },
+      { command: 'recur export-onnx --model recur-model --out stream.onnx --states --batch-first', description: 'A streaming graph with batch-major inputs.' },
+    ],
+  },
+  {
+    name: 'import-onnx',
+    summary: 'Convert an ONNX model (LSTM / GRU / RNN layers and a dense head, e.g. from torch.onnx.export) into a recur model directory.',
+    description:
+      'Reads graphs written by recur and by `torch.onnx.export` (opsets 14 to 18): the shape glue around the recurrent operators is folded at import. ' +
+      'Anything that would change the maths (peepholes, input_forget, linear_before_reset=0, other operators) is refused with one line naming each operator or attribute.',
+    arguments: [{ name: 'file', description: 'The .onnx file.', required: true }],
+    flags: [{ name: 'out', flag: '--out <dir>', type: 'path', required: true, description: 'Model directory to write.' }],
+    examples: [{ command: 'recur import-onnx model.onnx --out onnx-model', description: 'Import, then `recur predict --model onnx-model`.' }],
   },
   {
     name: 'backends',

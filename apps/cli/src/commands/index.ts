@@ -6,6 +6,7 @@ import { generateCommand } from './generate.js';
 import { inspectCommand } from './inspect.js';
 import { backendsCommand, datasetsCommand } from './listings.js';
 import { predictCommand } from './predict.js';
+import { exportOnnxCommand, importOnnxCommand } from './onnx.js';
 import { probeCommand } from './probe.js';
 import { exportTorchCommand, importTorchCommand } from './torch.js';
 import { trainCommand } from './train.js';
@@ -19,6 +20,8 @@ export const HANDLERS: Readonly<Record<string, CommandHandler>> = Object.freeze(
   generate: generateCommand,
   'import-torch': importTorchCommand,
   'export-torch': exportTorchCommand,
+  'export-onnx': exportOnnxCommand,
+  'import-onnx': importOnnxCommand,
   backends: backendsCommand,
   datasets: datasetsCommand,
   inspect: inspectCommand,

@@ -28,7 +28,7 @@ function newestSource(dir: string): number {
   return newest;
 }
 
-const DEPENDENCIES = ['backend', 'backend-cpu', 'core', 'data', 'datasets', 'eval'];
+const DEPENDENCIES = ['backend', 'backend-cpu', 'core', 'data', 'datasets', 'eval', 'onnx'];
 
 /** Build `@recur/cli` (and its dependencies when one has no dist) unless dist/bin.js is fresh. */
 export function ensureBuilt(): void {
