@@ -104,7 +104,7 @@ async function api() {
   const out = join(site, 'api');
   rmSync(out, { recursive: true, force: true });
   const { Application, Converter } = await import('typedoc');
-  const packages = ['core', 'backend', 'data', 'eval', 'datasets', 'backend-cpu', 'backend-wasm', 'backend-webgpu'].filter((p) => existsSync(join(repo, 'packages', p, 'src', 'index.ts')));
+  const packages = ['core', 'backend', 'data', 'eval', 'datasets', 'onnx', 'backend-cpu', 'backend-wasm', 'backend-webgpu'].filter((p) => existsSync(join(repo, 'packages', p, 'src', 'index.ts')));
   const tsconfig = join(app, 'tsconfig.typedoc.json');
   write(
     tsconfig,

@@ -53,6 +53,7 @@ const guide: DefaultTheme.SidebarItem[] = [
       { text: 'Forecasting', link: '/guide/forecasting' },
       { text: 'Text generation', link: '/guide/text-generation' },
       { text: 'Importing from PyTorch', link: '/guide/pytorch' },
+      { text: 'Serving with ONNX', link: '/guide/onnx' },
     ],
   },
   {
