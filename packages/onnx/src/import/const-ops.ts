@@ -8,6 +8,9 @@ import type { NodeProto } from '../proto/onnx-codec.js';
 import { NodeAttrs } from './node-attrs.js';
 import { ZEROS, axisSize, productOf, type ConstValue, type Dim, type ShapeValue, type Value } from './values.js';
 
+/** The largest non-zero constant `ConstantOfShape` may build at import (16 M elements). */
+const MAX_FOLDED_ELEMENTS = 1 << 24;
+
 /** Result of trying to fold a node: the output values, or null when the node is not a constant op. */
 export type FoldResult = Value[] | null;
 
@@ -183,7 +186,10 @@ export function foldNode(node: NodeProto, ins: (Value | undefined)[]): FoldResul
       const dtype = t?.dtype ?? 'float';
       if (value === 0) return [ZEROS];
       const dims = numbers(x);
-      return dims ? [makeConst(dims, dtype, new Array<number>(size(dims)).fill(value))] : null;
+      if (!dims) return null;
+      // Glue constants are small; refuse to materialise a huge one from a crafted file.
+      if (size(dims) > MAX_FOLDED_ELEMENTS) return null;
+      return [makeConst(dims, dtype, new Array<number>(size(dims)).fill(value))];
     }
     case 'Expand':
       if (x?.kind === 'zeros' || (x?.kind === 'const' && Array.from(x.data).every((v) => v === 0))) return [ZEROS];
