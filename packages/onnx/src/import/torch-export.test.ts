@@ -21,6 +21,9 @@ interface TorchCase {
   inputDims?: number[];
   input?: number[];
   expected?: number[];
+  /** Cases whose graph takes the initial state as an input: h0 [L·D, B, H] and the expected final state. */
+  h0?: number[];
+  expectedH?: number[];
   config?: ModelConfigInput;
   refuse?: string;
 }
@@ -65,13 +68,16 @@ describe('importOnnx reads torch.onnx.export output', () => {
       const seq2seq = imported.config.kind === 'seq2seq';
       expect(imported.info.batchFirst).toBe(c.batchFirst);
       expect(imported.info.sequenceInput).toBe('x');
+      expect(imported.info.initialStates).toBe(c.h0 !== undefined);
+      if (c.h0) expect(imported.info.ignoredOutputs).toEqual(['h_n']);
       const backend = createCpuBackend();
       const model = await importOnnx(bytesOf(c.file), { backend });
       try {
         const T = c.T!;
         const B = c.B!;
         const inputs = c.batchFirst ? timeMajor(c.input!, B, T) : Float32Array.from(c.input!);
-        const p = await model.predict({ inputs, T, B });
+        const p = await model.predict({ inputs, T, B }, c.h0 ? { h: Float32Array.from(c.h0), c: null } : null);
+        if (c.expectedH) expect(compareArrays(p.hN, c.expectedH, { atol: 0, rtol: 1e-5 }).relErr).toBeLessThanOrEqual(1e-5);
         const expected = seq2seq && c.batchFirst ? timeMajor(c.expected!, B, T) : c.expected!;
         const r = compareArrays(p.output, expected, { atol: 0, rtol: 1e-5 });
         if (r.relErr > worst.rel) Object.assign(worst, { rel: r.relErr, where: c.name });
