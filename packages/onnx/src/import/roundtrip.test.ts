@@ -3,6 +3,7 @@ import { MODEL_FIXTURES } from '@recur/conformance';
 import { createModel, type ModelConfigInput, type StateDict } from '@recur/core';
 import { describe, expect, it } from 'vitest';
 import { exportOnnx, type OnnxExportOptions } from '../export/export-onnx.js';
+import { decodeModelProto, encodeModelProto } from '../proto/onnx-codec.js';
 import { fromOnnx, importOnnx } from './import-onnx.js';
 
 const VARIANTS: OnnxExportOptions[] = [{}, { sequenceLens: true, states: true }, { batchFirst: true, opset: 14 }, { batchFirst: true, states: true, opset: 21 }];
@@ -39,7 +40,12 @@ describe('export → import gives the same model, bit for bit', () => {
             again.dispose();
           }
         }
-        // Without recur's metadata the graph alone gives the same structure (dropout is not in a graph).
+        // Without recur's metadata the graph alone gives the same model (only dropout, a training
+        // setting, is not in a graph).
+        const proto = decodeModelProto(await exportOnnx(model));
+        delete proto.metadata_props;
+        const bare = fromOnnx(encodeModelProto(proto));
+        expect(bare.config).toEqual({ ...model.config, dropout: 0 });
       } finally {
         model.dispose();
         backend.destroy();
