@@ -62,8 +62,9 @@ const BACKEND: FlagSpec = {
   name: 'backend',
   flag: '--backend <name>',
   type: 'string',
-  description: "Compute backend: cpu, wasm, webgpu, tfjs-*, or 'auto' (the fastest available one; the choice is printed). See `recur backends`.",
-  default: 'cpu',
+  description:
+    "Compute backend: 'auto' (the fastest one available here that is not an emulator; the choice is printed and recorded), or a name from `recur backends`: cpu, wasm, webgpu, cuda, tfjs-*.",
+  default: 'auto',
 };
 
 const DATA: FlagSpec = { name: 'data', flag: '--data <file.csv>', type: 'path', description: 'A CSV file with a header row.' };
@@ -117,7 +118,7 @@ export const COMMANDS: readonly CommandSpec[] = Object.freeze([
       { command: 'recur train', description: 'Train an LSTM on monthly Mauna Loa CO2 with the defaults; writes recur-model/ and recur-model/report.html.' },
       { command: 'recur train --dataset seattle-weather --target temp_max --lookback 30 --horizon 7 --seasonal-period 365', description: 'Forecast next week’s maximum temperature in Seattle.' },
       { command: 'recur train --data sales.csv --timestamp date --target units --features units,price --cell gru --epochs 50 --out sales-model', description: 'Train a GRU on your own CSV with two input columns.' },
-      { command: 'recur train --backend auto --json', description: 'Use the fastest available backend and print the result as JSON.' },
+      { command: 'recur train --backend wasm --json', description: 'Pin a backend (the default, auto, picks the fastest one here) and print the result as JSON.' },
       { command: 'recur train --resume recur-model', description: 'Continue a run interrupted with Ctrl-C.' },
       { command: 'recur train --task lm --dataset moby-dick --epochs 1 --out moby', description: 'Train a character language model on Moby-Dick (then try `recur generate`).' },
       { command: 'recur train --config recur.json', description: 'Read the flags from a JSON file such as {"train": {"dataset": "seattle-weather", "epochs": 20}}.' },
