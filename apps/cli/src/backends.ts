@@ -17,8 +17,13 @@ const registered = new Map<string, Promise<void>>();
 /** How long an isolated probe may take before the backend is listed as unavailable. */
 const ISOLATED_PROBE_TIMEOUT_MS = 30_000;
 
-/** Import a module by a runtime specifier (kept out of the bundle on purpose). */
+/**
+ * Load a module by a runtime specifier (kept out of the bundle on purpose), in the module system
+ * this build runs in: the CJS build must `require` the packages, or they would register with the
+ * ESM copy of `@recur/backend` while the CLI lists the CJS copy.
+ */
 async function importRuntime(specifier: string): Promise<Record<string, unknown>> {
+  if (typeof __dirname === 'string') return require(specifier) as Record<string, unknown>;
   return (await import(specifier)) as Record<string, unknown>;
 }
 
@@ -59,9 +64,14 @@ interface IsolatedProbe {
   readonly stderr: string;
 }
 
+/** The folder of the built CLI (dist/), which holds probe-child.js: `__dirname` in the CJS build, the module URL in ESM. */
+function distDir(): string {
+  return typeof __dirname === 'string' ? __dirname : dirname(fileURLToPath(import.meta.url));
+}
+
 /** Run probe-child.js for one package and collect its verdict. Never rejects. */
 function probeInChild(p: BackendPackage): Promise<IsolatedProbe> {
-  const script = join(dirname(fileURLToPath(import.meta.url)), 'probe-child.js');
+  const script = join(distDir(), 'probe-child.js');
   return new Promise((res) => {
     let stdout = '';
     let stderr = '';

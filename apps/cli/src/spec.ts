@@ -210,19 +210,21 @@ export const COMMANDS: readonly CommandSpec[] = Object.freeze([
     name: 'import-torch',
     summary: 'Convert a PyTorch nn.LSTM / nn.GRU / nn.RNN state dict (safetensors) into a recur model directory.',
     description:
-      'Reads the weights (batch_first semantics do not change them), infers layers, directions and sizes, and takes an optional trailing nn.Linear under --head. ' +
+      'Reads the weights (batch_first semantics do not change them), finds the recurrent module and a trailing nn.Linear head, tells LSTM from GRU by the weight shapes, ' +
+      'and infers layers, directions and sizes; it asks for --prefix, --head or --cell only when the file does not decide. ' +
       'Save the state dict in PyTorch with `safetensors.torch.save_file(model.state_dict(), "weights.safetensors")`.',
     arguments: [{ name: 'weights', description: 'The .safetensors file.', required: true }],
     flags: [
-      { name: 'cell', flag: '--cell <kind>', type: 'string', choices: ['lstm', 'gru', 'rnn-tanh', 'rnn-relu'], required: true, description: 'The PyTorch module: nn.LSTM, nn.GRU, nn.RNN (tanh) or nn.RNN(nonlinearity="relu").' },
-      { name: 'prefix', flag: '--prefix <prefix>', type: 'string', default: 'rnn.', description: "Name prefix of the recurrent module's weights ('' for a bare module)." },
-      { name: 'head', flag: '--head <prefix>', type: 'string', description: "Name prefix of a trailing nn.Linear (default: 'head' when head.weight exists)." },
+      { name: 'cell', flag: '--cell <kind>', type: 'string', choices: ['lstm', 'gru', 'rnn-tanh', 'rnn-relu'], description: 'The PyTorch module. Default: detected from the weight shapes (4·H rows nn.LSTM, 3·H nn.GRU); an nn.RNN needs rnn-tanh or rnn-relu.' },
+      { name: 'prefix', flag: '--prefix <prefix>', type: 'string', description: "Name prefix of the recurrent module's weights ('' for a bare module). Default: detected (asked for when the file holds several recurrent modules)." },
+      { name: 'head', flag: '--head <prefix>', type: 'string', description: 'Name prefix of a trailing nn.Linear. Default: detected (the one Linear reading the recurrent features; asked for when there are several).' },
       { name: 'kind', flag: '--kind <kind>', type: 'string', choices: ['seq2one', 'seq2seq'], description: 'seq2one: the head reads the final state; seq2seq: the head runs at every step. Default: seq2one with a head, seq2seq without.' },
       { name: 'out', flag: '--out <dir>', type: 'path', required: true, description: 'Model directory to write.' },
     ],
     examples: [
-      { command: 'recur import-torch weights.safetensors --cell lstm --out torch-model', description: 'Import an nn.LSTM saved under `rnn.` with a Linear `head`.' },
-      { command: 'recur import-torch gru.safetensors --cell gru --prefix encoder.gru. --head fc --out gru-model', description: 'Other module names.' },
+      { command: 'recur import-torch weights.safetensors --out torch-model', description: 'Import a state dict: the module (a bare nn.LSTM, or one under `rnn.`, `encoder.gru.`, …), its Linear head and the cell are detected.' },
+      { command: 'recur import-torch rnn.safetensors --cell rnn-relu --out rnn-model', description: 'An nn.RNN: weights do not say tanh or relu, so pass --cell.' },
+      { command: 'recur import-torch seq2seq.safetensors --prefix encoder. --head fc --out encoder-model', description: 'Pick one of several modules by name (the others are ignored, and listed).' },
     ],
   },
   {
