@@ -50,11 +50,9 @@ export async function importTorchCommand(ctx: CommandContext): Promise<void> {
     const dir = flags.reqStr('out');
     await saveModel(model, dir, { extra: { source: { format: 'pytorch-safetensors', file: resolve(file), prefix: layout.prefix, head: layout.head ?? null, detected: layout.detected } } });
     const cfg = model.config;
-    const found = (o: 'prefix' | 'head' | 'cell') => (layout.detected.includes(o) ? 'detected' : 'given');
-    out.print(
-      `Read ${MODULE_OF[cfg.cell as CellFlag]} (cell ${found('cell')}) under ${layout.prefix === '' ? 'no prefix (a bare module)' : `prefix "${layout.prefix}"`} (${found('prefix')})` +
-        `${cfg.outputSize !== null ? `, Linear head "${layout.head}" (${found('head')})` : ', no Linear head'}.`,
-    );
+    const where = layout.prefix === '' ? 'no prefix (a bare module)' : `prefix "${layout.prefix}"`;
+    const detected = layout.detected.length > 0 ? ` Detected: ${layout.detected.join(', ')}.` : '';
+    out.print(`Found ${MODULE_OF[cfg.cell as CellFlag]} under ${where}, ${cfg.outputSize !== null ? `Linear head "${layout.head}"` : 'no Linear head'}.${detected}`);
     if (imported.unused.length > 0) out.print(`Ignored ${imported.unused.length} tensors of other modules: ${imported.unused.slice(0, 6).join(', ')}${imported.unused.length > 6 ? ', …' : ''}.`);
     out.print(
       `Imported ${cfg.cell} (${cfg.numLayers} layer${cfg.numLayers > 1 ? 's' : ''}, ${cfg.bidirectional ? 'bidirectional' : 'unidirectional'}, input ${cfg.inputSize}, hidden ${cfg.hiddenSize}` +
