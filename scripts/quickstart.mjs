@@ -22,7 +22,7 @@ if (isInstalled()) console.log('✓ install (already installed)');
 else stage('install', pnpm, ['install', '--frozen-lockfile', '--reporter=append-only'], { logFd, logPath });
 
 // The CLI and the packages it depends on; turbo skips what is already built.
-stage('build', pnpm, ['exec', 'turbo', 'run', 'build', '--filter=@recur/cli...', '--output-logs=errors-only'], { logFd, logPath, env: { TURBO_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1' } });
+stage('build', pnpm, ['exec', 'turbo', 'run', 'build', '--filter=@recur/cli...', '--output-logs=full'], { logFd, logPath, env: { TURBO_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1' } });
 closeSync(logFd);
 
 // Training talks to the terminal itself: a progress bar while it runs, then the results.
