@@ -147,7 +147,8 @@ const SMOKE = {
     body: `const s = await m.loadDataset('co2-concentration'); assert(s.length > 500, 'CO2 series loads from its npm package: ' + s.length);`,
   },
   '@recur/eval': { symbol: 'mae', body: `assert(Math.abs(m.mae([1, 2, 3], [2, 2, 5]) - 1) < 1e-12, 'mae');` },
-  '@recur/conformance': { symbol: 'describeBackendConformance', body: `assert(typeof m.describeBackendConformance === 'function', 'suite entry');` },
+  // ESM only (it imports vitest, which has no CJS build): CJS users load it with import().
+  '@recur/conformance': { symbol: 'describeBackendConformance', esmOnly: true, body: `assert(typeof m.describeBackendConformance === 'function', 'suite entry');` },
   '@recur/cli': {
     symbol: 'runCli',
     body: `assert(m.COMMANDS.some((c) => c.name === 'import-torch'), 'command table');`,
@@ -161,13 +162,18 @@ const NOT_ANY = 'type IsAny<T> = 0 extends 1 & T ? true : false;\n';
 function consumerFiles(name) {
   const s = SMOKE[name];
   if (!s) fail(`no smoke test for ${name}: add one to SMOKE in scripts/pack-check.mjs`);
-  const run = `(async () => {\n${s.body}\n})().then(() => console.log('ok'), (e) => { console.error(e); process.exit(1); });\n`;
+  const run = (pre = '') => `(async () => {\n${pre}${s.body}\n})().then(() => console.log('ok'), (e) => { console.error(e); process.exit(1); });\n`;
+  const cjs = s.esmOnly
+    ? `${FORWARD}\ntry { require('${name}'); throw new Error('require() of an ESM-only package should fail'); } catch (e) { if (!/ERR_PACKAGE_PATH_NOT_EXPORTED|ERR_REQUIRE_ESM/.test(e.code)) throw e; }\n${run(`const m = await import('${name}');\n`)}`
+    : `const m = require('${name}');\n${FORWARD}\n${run()}`;
   return {
-    'esm.mjs': `import * as m from '${name}';\n${FORWARD}\n${run}`,
-    'cjs.cjs': `const m = require('${name}');\n${FORWARD}\n${run}`,
+    'esm.mjs': `import * as m from '${name}';\n${FORWARD}\n${run()}`,
+    'cjs.cjs': cjs,
     // The export must resolve to a declared type, not `any` (an unresolved import inside a .d.ts gives any).
     'types.mts': `import * as m from '${name}';\n${NOT_ANY}export const typed: IsAny<typeof m.${s.symbol}> = false;\n`,
-    'types.cts': `import m = require('${name}');\n${NOT_ANY}export const typed: IsAny<typeof m.${s.symbol}> = false;\n`,
+    'types.cts': s.esmOnly
+      ? `${NOT_ANY}export async function load(): Promise<false> {\n  const m = await import('${name}');\n  const typed: IsAny<typeof m.${s.symbol}> = false;\n  return typed;\n}\n`
+      : `import m = require('${name}');\n${NOT_ANY}export const typed: IsAny<typeof m.${s.symbol}> = false;\n`,
     // skipLibCheck: third-party declarations may conflict among themselves (e.g. @webgpu/types with TypeScript 6's lib.dom);
     // errors in the consumer, unresolved modules and missing declarations are still reported.
     'tsconfig.json': JSON.stringify({ compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', strict: true, noEmit: true, skipLibCheck: true, types: ['node'] }, files: ['types.mts', 'types.cts'] }, null, 2),
