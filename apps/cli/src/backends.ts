@@ -5,6 +5,7 @@
  * child process, so the driver's own stderr lines never reach the user.
  */
 import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getBackendRegistration, listBackends, registerBackend, selectBackend, useBackend, type Availability, type Backend, type BackendInfo } from '@recur/backend';
@@ -23,7 +24,7 @@ const ISOLATED_PROBE_TIMEOUT_MS = 30_000;
  * ESM copy of `@recur/backend` while the CLI lists the CJS copy.
  */
 async function importRuntime(specifier: string): Promise<Record<string, unknown>> {
-  if (typeof __dirname === 'string') return require(specifier) as Record<string, unknown>;
+  if (typeof __dirname === 'string') return createRequire(join(__dirname, 'index.cjs'))(specifier) as Record<string, unknown>;
   return (await import(specifier)) as Record<string, unknown>;
 }
 
