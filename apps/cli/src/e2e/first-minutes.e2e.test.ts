@@ -5,7 +5,7 @@
  * reach the terminal.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -206,7 +206,7 @@ describe('recur import-torch reads PyTorch 2.x state dicts without flags', () =>
 
 /** Run the built CLI in a user+mount namespace where libvulkan.so.1 cannot load (null if namespaces are not allowed here). */
 function withoutVulkanLoader(args: string[]): { code: number | null; stdout: string; stderr: string } | null {
-  const loader = ['/usr/lib/x86_64-linux-gnu/libvulkan.so.1', '/usr/lib/aarch64-linux-gnu/libvulkan.so.1'].find((p) => spawnSync('test', ['-e', p]).status === 0);
+  const loader = ['/usr/lib/x86_64-linux-gnu/libvulkan.so.1', '/usr/lib/aarch64-linux-gnu/libvulkan.so.1'].find((p) => existsSync(p));
   if (!loader) return null;
   const script = `mount --bind /dev/null ${loader} && exec "$0" "$@"`;
   const r = spawnSync('unshare', ['--user', '--map-root-user', '--mount', 'sh', '-c', script, process.execPath, BIN, ...args], {
@@ -215,7 +215,7 @@ function withoutVulkanLoader(args: string[]): { code: number | null; stdout: str
     encoding: 'utf8',
     timeout: 120_000,
   });
-  if (r.status !== 0 && /unshare|mount:|Operation not permitted/.test(r.stderr ?? '')) return null;
+  if (r.error || (r.status !== 0 && /unshare|mount:|Operation not permitted/.test(r.stderr ?? ''))) return null;
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
