@@ -11,8 +11,8 @@ export default defineConfig([
     target: 'node20',
   },
   {
-    // The `recur` executable.
-    entry: ['src/bin.ts'],
+    // The `recur` executable, and the child process that probes GPU backends (backends.ts).
+    entry: ['src/bin.ts', 'src/probe-child.ts'],
     format: ['esm'],
     dts: false,
     sourcemap: true,

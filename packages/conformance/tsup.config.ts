@@ -1,8 +1,9 @@
 import { defineConfig } from 'tsup';
 
+// ESM only: the suite imports vitest, which cannot be loaded with require().
 export default defineConfig({
   entry: ['src/index.ts'],
-  format: ['esm', 'cjs'],
+  format: ['esm'],
   dts: true,
   sourcemap: true,
   clean: true,

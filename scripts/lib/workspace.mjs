@@ -1,6 +1,6 @@
 // Helpers shared by the root scripts: find pnpm (or fall back to `npx pnpm@12`), install once.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const root = join(import.meta.dirname, '..', '..');
@@ -31,4 +31,42 @@ export function ensureInstalled() {
   if (!existsSync(join(root, 'node_modules', '.modules.yaml'))) {
     run(pnpm, ['install', '--frozen-lockfile']);
   }
+}
+
+/** Whether node_modules was installed from the lockfile already. */
+export function isInstalled() {
+  return existsSync(join(root, 'node_modules', '.modules.yaml'));
+}
+
+function seconds(ms) {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+/**
+ * Run one stage of a script quietly: its output goes to the open log file `logFd`, and the
+ * terminal gets one line (`label … done in 12.3 s`). On failure, prints the last lines of the log
+ * and where the full log is, then exits with the command's status.
+ */
+export function stage(label, cmd, args, { logFd, logPath, env } = {}) {
+  const [bin, ...pre] = Array.isArray(cmd) ? cmd : [cmd];
+  const tty = process.stdout.isTTY === true;
+  const started = Date.now();
+  if (tty) process.stdout.write(`  ${label} …`);
+  writeSync(logFd, `\n==> ${label}: ${[bin, ...pre, ...args].join(' ')}\n`);
+  const r = spawnSync(bin, [...pre, ...args], {
+    cwd: root,
+    stdio: ['ignore', logFd, logFd],
+    shell: process.platform === 'win32',
+    env: { ...process.env, ...env },
+  });
+  const took = seconds(Date.now() - started);
+  if (tty) process.stdout.write('\r\x1b[2K');
+  if (r.error || r.status !== 0) {
+    console.log(`✗ ${label} failed after ${took}${r.error ? `: could not run ${bin}: ${r.error.message}` : ` (exit code ${r.status})`}`);
+    const tail = readFileSync(logPath, 'utf8').trimEnd().split('\n').slice(-25);
+    console.log(tail.map((l) => `    ${l}`).join('\n'));
+    console.log(`Full log: ${logPath}`);
+    process.exit(r.status || 1);
+  }
+  console.log(`✓ ${label} (${took})`);
 }

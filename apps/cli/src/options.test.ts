@@ -11,7 +11,7 @@ const train = findCommand('train')!;
 describe('resolveFlags', () => {
   it('takes defaults from the spec', () => {
     const { values, sources } = resolveFlags(train, {}, () => false);
-    expect(values).toMatchObject({ lookback: 24, horizon: 12, cell: 'lstm', backend: 'cpu', residual: true, split: ['0.7', '0.15', '0.15'] });
+    expect(values).toMatchObject({ lookback: 24, horizon: 12, cell: 'lstm', backend: 'auto', residual: true, split: ['0.7', '0.15', '0.15'] });
     expect(sources.lookback).toBe('default');
   });
 
@@ -39,7 +39,11 @@ describe('resolveFlags', () => {
   });
 
   it('requires the required flags', () => {
-    expect(() => resolveFlags(findCommand('import-torch')!, { out: 'x' }, (n) => n === 'out')).toThrow(/needs --cell <kind>/);
+    expect(() => resolveFlags(findCommand('import-torch')!, {}, () => false)).toThrow(/needs --out <dir>/);
+    // --cell, --prefix and --head are detected from the file when not given.
+    const { values } = resolveFlags(findCommand('import-torch')!, { out: 'x' }, (n) => n === 'out');
+    expect(values.cell).toBeUndefined();
+    expect(values.prefix).toBeUndefined();
   });
 });
 

@@ -18,6 +18,8 @@ export interface RunFile {
   readonly format: 'recur-cli-run';
   readonly version: 1;
   readonly flags: FlagValues;
+  /** The backend the run trained on (what `--backend auto` resolved to). */
+  readonly backend?: string;
 }
 
 const encoder = new TextEncoder();

@@ -62,8 +62,9 @@ const BACKEND: FlagSpec = {
   name: 'backend',
   flag: '--backend <name>',
   type: 'string',
-  description: "Compute backend: cpu, wasm, webgpu, tfjs-*, or 'auto' (the fastest available one; the choice is printed). See `recur backends`.",
-  default: 'cpu',
+  description:
+    "Compute backend: 'auto' (the fastest one available here that is not an emulator; the choice is printed and recorded), or a name from `recur backends`: cpu, wasm, webgpu, cuda, tfjs-*.",
+  default: 'auto',
 };
 
 const DATA: FlagSpec = { name: 'data', flag: '--data <file.csv>', type: 'path', description: 'A CSV file with a header row.' };
@@ -117,7 +118,7 @@ export const COMMANDS: readonly CommandSpec[] = Object.freeze([
       { command: 'recur train', description: 'Train an LSTM on monthly Mauna Loa CO2 with the defaults; writes recur-model/ and recur-model/report.html.' },
       { command: 'recur train --dataset seattle-weather --target temp_max --lookback 30 --horizon 7 --seasonal-period 365', description: 'Forecast next week’s maximum temperature in Seattle.' },
       { command: 'recur train --data sales.csv --timestamp date --target units --features units,price --cell gru --epochs 50 --out sales-model', description: 'Train a GRU on your own CSV with two input columns.' },
-      { command: 'recur train --backend auto --json', description: 'Use the fastest available backend and print the result as JSON.' },
+      { command: 'recur train --backend wasm --json', description: 'Pin a backend (the default, auto, picks the fastest one here) and print the result as JSON.' },
       { command: 'recur train --resume recur-model', description: 'Continue a run interrupted with Ctrl-C.' },
       { command: 'recur train --task lm --dataset moby-dick --epochs 1 --out moby', description: 'Train a character language model on Moby-Dick (then try `recur generate`).' },
       { command: 'recur train --config recur.json', description: 'Read the flags from a JSON file such as {"train": {"dataset": "seattle-weather", "epochs": 20}}.' },
@@ -209,19 +210,21 @@ export const COMMANDS: readonly CommandSpec[] = Object.freeze([
     name: 'import-torch',
     summary: 'Convert a PyTorch nn.LSTM / nn.GRU / nn.RNN state dict (safetensors) into a recur model directory.',
     description:
-      'Reads the weights (batch_first semantics do not change them), infers layers, directions and sizes, and takes an optional trailing nn.Linear under --head. ' +
+      'Reads the weights (batch_first semantics do not change them), finds the recurrent module and a trailing nn.Linear head, tells LSTM from GRU by the weight shapes, ' +
+      'and infers layers, directions and sizes; it asks for --prefix, --head or --cell only when the file does not decide. ' +
       'Save the state dict in PyTorch with `safetensors.torch.save_file(model.state_dict(), "weights.safetensors")`.',
     arguments: [{ name: 'weights', description: 'The .safetensors file.', required: true }],
     flags: [
-      { name: 'cell', flag: '--cell <kind>', type: 'string', choices: ['lstm', 'gru', 'rnn-tanh', 'rnn-relu'], required: true, description: 'The PyTorch module: nn.LSTM, nn.GRU, nn.RNN (tanh) or nn.RNN(nonlinearity="relu").' },
-      { name: 'prefix', flag: '--prefix <prefix>', type: 'string', default: 'rnn.', description: "Name prefix of the recurrent module's weights ('' for a bare module)." },
-      { name: 'head', flag: '--head <prefix>', type: 'string', description: "Name prefix of a trailing nn.Linear (default: 'head' when head.weight exists)." },
+      { name: 'cell', flag: '--cell <kind>', type: 'string', choices: ['lstm', 'gru', 'rnn-tanh', 'rnn-relu'], description: 'The PyTorch module. Default: detected from the weight shapes (4·H rows nn.LSTM, 3·H nn.GRU); an nn.RNN needs rnn-tanh or rnn-relu.' },
+      { name: 'prefix', flag: '--prefix <prefix>', type: 'string', description: "Name prefix of the recurrent module's weights ('' for a bare module). Default: detected (asked for when the file holds several recurrent modules)." },
+      { name: 'head', flag: '--head <prefix>', type: 'string', description: 'Name prefix of a trailing nn.Linear. Default: detected (the one Linear reading the recurrent features; asked for when there are several).' },
       { name: 'kind', flag: '--kind <kind>', type: 'string', choices: ['seq2one', 'seq2seq'], description: 'seq2one: the head reads the final state; seq2seq: the head runs at every step. Default: seq2one with a head, seq2seq without.' },
       { name: 'out', flag: '--out <dir>', type: 'path', required: true, description: 'Model directory to write.' },
     ],
     examples: [
-      { command: 'recur import-torch weights.safetensors --cell lstm --out torch-model', description: 'Import an nn.LSTM saved under `rnn.` with a Linear `head`.' },
-      { command: 'recur import-torch gru.safetensors --cell gru --prefix encoder.gru. --head fc --out gru-model', description: 'Other module names.' },
+      { command: 'recur import-torch weights.safetensors --out torch-model', description: 'Import a state dict: the module (a bare nn.LSTM, or one under `rnn.`, `encoder.gru.`, …), its Linear head and the cell are detected.' },
+      { command: 'recur import-torch rnn.safetensors --cell rnn-relu --out rnn-model', description: 'An nn.RNN: weights do not say tanh or relu, so pass --cell.' },
+      { command: 'recur import-torch seq2seq.safetensors --prefix encoder. --head fc --out encoder-model', description: 'Pick one of several modules by name (the others are ignored, and listed).' },
     ],
   },
   {

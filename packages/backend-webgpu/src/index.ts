@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 export { createWebgpuBackend, maxHiddenFor } from './create-webgpu-backend.js';
+export { explainDawnOutput } from './dawn-diagnostics.js';
 export { registerWebgpuBackend, probeWebgpu, WEBGPU_PRIORITY, SOFTWARE_ADAPTER_PRIORITY } from './register.js';
 export type { WebgpuBackendOptions } from './acquire-device.js';
 export { BackendDestroyedError, DeviceLimitError, WebgpuError } from './errors.js';

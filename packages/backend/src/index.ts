@@ -84,6 +84,7 @@ export {
 export {
   currentBackend,
   getBackend,
+  getBackendRegistration,
   listBackends,
   registerBackend,
   resetRegistry,

@@ -3,6 +3,7 @@ import { normalizeCapabilities } from './capabilities.js';
 import { BackendUnavailableError, SpecificationVersionError } from './errors.js';
 import {
   currentBackend,
+  getBackendRegistration,
   listBackends,
   registerBackend,
   resetRegistry,
@@ -31,6 +32,16 @@ describe('registry', () => {
     const rows = await listBackends();
     expect(rows.map((r) => r.name)).toEqual(['b', 'a', 'gpu']);
     expect(rows[2]).toMatchObject({ available: false, reason: 'no adapter' });
+  });
+
+  it('getBackendRegistration returns what was registered, so an application can wrap it', async () => {
+    expect(getBackendRegistration('a')).toBeUndefined();
+    const create = () => fakeBackend('a');
+    registerBackend('a', create);
+    expect(getBackendRegistration('a')).toEqual({ create });
+    const real = getBackendRegistration('a')!;
+    registerBackend('a', { ...real, probe: () => ({ available: false, reason: 'probed elsewhere' }), priority: 7, description: 'wrapped' });
+    expect(await listBackends()).toEqual([{ name: 'a', available: false, reason: 'probed elsewhere', priority: 7, description: 'wrapped' }]);
   });
 
   it('useBackend makes a backend current and reuses the instance', async () => {

@@ -63,6 +63,15 @@ export function registerBackend(name: string, registration: BackendRegistration 
   entries.set(name, { registration: reg });
 }
 
+/**
+ * The registration stored under `name` (normalised to an object), or `undefined`. Lets an
+ * application wrap a package's own registration, e.g. to answer its probe from a probe that ran
+ * in another process, without repeating the package's factory, priority or description.
+ */
+export function getBackendRegistration(name: string): BackendRegistration | undefined {
+  return entries.get(name)?.registration;
+}
+
 /** Remove a backend from the registry (destroying its instance, if one was created). */
 export function unregisterBackend(name: string): void {
   const entry = entries.get(name);

@@ -12,13 +12,13 @@ export async function backendsCommand(ctx: CommandContext): Promise<void> {
   out.print(
     formatTable(
       ['backend', 'available', 'priority', 'notes'],
-      rows.map((b) => [b.name, b.available ? c.green('yes') : c.red('no'), String(b.priority), b.available ? b.description : `${b.reason ?? 'unavailable'}`]),
+      rows.map((b) => [b.name, b.available ? c.green('yes') : c.red('no'), String(b.priority), b.available ? (b.note ? `${b.description} [${b.note}]` : b.description) : (b.reason ?? 'unavailable')]),
       c,
     ),
   );
   const best = rows.find((b) => b.available);
-  if (best) out.print(`\n--backend auto picks: ${best.name}`);
-  out.emitJson({ backends: rows.map((b) => ({ name: b.name, available: b.available, reason: b.reason ?? null, priority: b.priority, description: b.description })), auto: best?.name ?? null });
+  if (best) out.print(`\n--backend auto (the default) picks: ${best.name}`);
+  out.emitJson({ backends: rows.map((b) => ({ name: b.name, available: b.available, reason: b.reason ?? null, priority: b.priority, description: b.description, note: b.note ?? null })), auto: best?.name ?? null });
 }
 
 /** `recur datasets`. */

@@ -143,7 +143,7 @@ export async function trainCommand(ctx: CommandContext): Promise<void> {
       { kind: 'seq2one', cell: common.cell, inputSize: features.length, hiddenSize: common.hidden, numLayers: common.layers, outputSize: settings.horizon, init: common.cell === 'lstm' ? { forgetBias: 1 } : {} },
       { backend, seed: common.seed },
     );
-    await writeJson(join(outDir, RUN_FILES.run), { format: 'recur-cli-run', version: 1, flags: runFlags } satisfies RunFile);
+    await writeJson(join(outDir, RUN_FILES.run), { format: 'recur-cli-run', version: 1, flags: runFlags, backend: chosen } satisfies RunFile);
   }
   out.status(
     `Training ${out.color.bold(`${common.cell.toUpperCase()}(${common.hidden}${common.layers > 1 ? `×${common.layers}` : ''})`)} on ${data.label}: ` +
@@ -217,7 +217,7 @@ export async function trainCommand(ctx: CommandContext): Promise<void> {
   out.print(c.bold(`Test set: ${scores.windows} windows, horizon ${scores.horizon} (${info?.frequency ?? 'rows'}), target ${target}`));
   printScores(out, scores);
   out.print();
-  out.print(`Trained ${session.history.epochs.length} epochs (${session.history.step} steps, ${session.history.stopReason}) on ${chosen} in ${formatDuration(seconds)}.`);
+  out.print(`Trained ${session.history.epochs.length} epochs (${session.history.step} steps, ${session.history.stopReason}) on ${chosen}${auto ? ' (auto)' : ''} in ${formatDuration(seconds)}.`);
   out.print(`Model:  ${outDir}`);
   out.print(`Report: ${reportPath}`);
   out.emitJson({

@@ -67,7 +67,7 @@ export async function trainLanguageModel(ctx: CommandContext, a: LmArgs): Promis
   const model = a.resumeFrom
     ? createModel(a.resumeFrom.config, { backend: a.backend, seed: a.common.seed })
     : createModel({ kind: 'lm', cell: a.common.cell, hiddenSize: a.common.hidden, numLayers: a.common.layers, vocabSize: V, embeddingDim: v.embedding as number }, { backend: a.backend, seed: a.common.seed });
-  if (a.writeRun) await writeJson(join(a.outDir, RUN_FILES.run), { format: 'recur-cli-run', version: 1, flags: v });
+  if (a.writeRun) await writeJson(join(a.outDir, RUN_FILES.run), { format: 'recur-cli-run', version: 1, flags: v, backend: a.backendName });
   out.status(`Training a character ${a.common.cell.toUpperCase()}(${a.common.hidden}) language model on ${loaded.label}: ${text.length} characters, vocabulary ${V}.`);
   const session = await trainSession({
     out,

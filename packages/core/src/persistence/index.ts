@@ -46,11 +46,21 @@ export {
   type TorchImportOptions,
 } from './torch-names.js';
 export {
+  detectTorchLayout,
+  recurrentPrefixes,
+  TorchLayoutAmbiguousError,
+  type TorchLayout,
+  type TorchLayoutCandidates,
+  type TorchLayoutHints,
+  type TorchLayoutOption,
+} from './torch-detect.js';
+export {
   exportTorchSafetensors,
   fromTorchSafetensors,
   importTorchSafetensors,
   toTorchStateDict,
   type TorchSafetensorsExportOptions,
+  type TorchSafetensorsImport,
   type TorchSafetensorsImportOptions,
 } from './torch-io.js';
 export {

@@ -10,6 +10,7 @@ import { createModel, type Model } from '../model/model.js';
 import { fromKerasWeights, type KerasWeights } from './keras.js';
 import { decodeSafetensors, encodeSafetensors } from './safetensors.js';
 import { exportTorchSafetensors, fromTorchSafetensors, importTorchSafetensors } from './torch-io.js';
+import { TorchLayoutAmbiguousError } from './torch-detect.js';
 
 const FIXTURES = join(import.meta.dirname, '__fixtures__');
 interface Arr {
@@ -154,8 +155,18 @@ describe('PyTorch import runs like PyTorch', () => {
     await expect(fromTorchSafetensors(join(FIXTURES, 'no-such-file.safetensors'), { cell: 'gru' })).rejects.toThrow(/no-such-file\.safetensors: file not found/);
   });
 
-  it('a file without recur metadata needs the cell, and says so', async () => {
-    await expect(fromTorchSafetensors(file('torch-lstm2-head.safetensors'))).rejects.toThrow(/pass options\.cell/);
+  it('a file without recur metadata: LSTM and GRU are told by their shapes, an nn.RNN needs the cell and says so', async () => {
+    const lstm = await fromTorchSafetensors(file('torch-lstm2-head.safetensors'));
+    expect(lstm.config).toMatchObject({ cell: 'lstm', numLayers: 2, outputSize: 2 });
+    expect(lstm.layout).toMatchObject({ prefix: 'rnn.', head: 'head', cell: 'lstm', detected: ['prefix', 'cell', 'head'] });
+    const gru = await fromTorchSafetensors(file('torch-gru-bi-head.safetensors'));
+    expect(gru.config).toMatchObject({ cell: 'gru', bidirectional: true, outputSize: 3 });
+    const rnn = fromTorchSafetensors(file('torch-rnn-relu-bare.safetensors'));
+    await expect(rnn).rejects.toBeInstanceOf(TorchLayoutAmbiguousError);
+    await expect(rnn).rejects.toMatchObject({ option: 'cell', candidates: ['rnn-tanh', 'rnn-relu'] });
+    await expect(rnn).rejects.toThrow(/^weight_hh_l0 has H rows, so it is an nn\.RNN.*pass cell with one of them/);
+    const relu = await fromTorchSafetensors(file('torch-rnn-relu-bare.safetensors'), { cell: 'rnn-relu' });
+    expect(relu.layout).toMatchObject({ prefix: '', head: undefined, cell: 'rnn-relu', detected: ['prefix'] });
   });
 });
 

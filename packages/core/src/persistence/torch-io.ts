@@ -12,13 +12,20 @@ import { validateModelConfig, type ModelConfig } from '../model/config.js';
 import { createModel, resolveBackend, type Model } from '../model/model.js';
 import { atomicWriteFile, readFileBytes } from './atomic-write.js';
 import { ModelFormatError } from './errors.js';
+import { detectTorchLayout, type TorchLayout } from './torch-detect.js';
 import { decodeSafetensors, encodeSafetensors } from './safetensors.js';
 import type { TensorDict } from './tensor-dict.js';
 import { fromTorchStateDict, renameToTorch, type TorchExportOptions, type TorchImport, type TorchImportOptions } from './torch-names.js';
 
-/** Options of {@link importTorchSafetensors}: {@link TorchImportOptions} (cell optional when the file has recur metadata) plus where to build. */
+/**
+ * Options of {@link importTorchSafetensors}: {@link TorchImportOptions} plus where to build. `cell`,
+ * `prefix` and `head` are detected when not given (see {@link detectTorchLayout}).
+ */
 export interface TorchSafetensorsImportOptions extends Omit<TorchImportOptions, 'cell'> {
-  /** Required unless the file was exported by recur (its metadata names the cell). */
+  /**
+   * The cell. Default: the file's recur metadata, else detected from the weight shapes (4·H rows
+   * LSTM, 3·H GRU); an `nn.RNN` (H rows) needs `'rnn-tanh'` or `'rnn-relu'` here.
+   */
   cell?: TorchImportOptions['cell'];
   /** Backend (or registered name) for the model. Default: the registry's current backend. */
   backend?: Backend | string;
@@ -59,11 +66,20 @@ export async function exportTorchSafetensors(model: Model, options: TorchSafeten
   return bytes;
 }
 
+/** What {@link fromTorchSafetensors} returns: the import, and the layout it was read with. */
+export interface TorchSafetensorsImport extends TorchImport {
+  /** Prefix, head and cell used, which of them were detected, and the candidates the file held. */
+  layout: TorchLayout;
+}
+
 /**
- * Decodes a PyTorch safetensors file (bytes, or a path under Node) into a recur config and state dict,
- * using the file's recur metadata (if any) for defaults that explicit options override.
+ * Decodes a PyTorch safetensors file (bytes, or a path under Node) into a recur config and state dict.
+ * Explicit options win, then the file's recur metadata (if any); the recurrent module's prefix
+ * (`''` for a bare `nn.LSTM(...).state_dict()`), a trailing `nn.Linear` head and the cell kind are
+ * otherwise detected by {@link detectTorchLayout}, which throws {@link TorchLayoutAmbiguousError}
+ * (listing the candidates) when the file holds several.
  */
-export async function fromTorchSafetensors(source: Uint8Array | string, options: Omit<TorchSafetensorsImportOptions, 'backend' | 'seed'> = {}): Promise<TorchImport> {
+export async function fromTorchSafetensors(source: Uint8Array | string, options: Omit<TorchSafetensorsImportOptions, 'backend' | 'seed'> = {}): Promise<TorchSafetensorsImport> {
   const file = typeof source === 'string' ? source : undefined;
   const bytes = typeof source === 'string' ? await readFileBytes(source) : source;
   const { tensors, metadata } = decodeSafetensors(bytes, file !== undefined ? { file } : {});
@@ -79,23 +95,27 @@ export async function fromTorchSafetensors(source: Uint8Array | string, options:
       });
     }
   }
-  const cell = options.cell ?? saved?.cell;
-  if (cell === undefined) {
-    throw new ModelFormatError(
-      "pass options.cell ('lstm', 'gru', 'rnn-tanh' or 'rnn-relu'): PyTorch weights do not record the module class or an nn.RNN's nonlinearity.",
-      file !== undefined ? { file } : undefined,
-    );
-  }
   const pick = <T>(explicit: T | undefined, meta: string | undefined): T | undefined => (explicit !== undefined ? explicit : (meta as T | undefined));
-  const prefix = pick(options.prefix, metadata['recur.prefix']);
-  const head = pick(options.head, metadata['recur.head']);
   const embedding = pick(options.embedding, metadata['recur.embedding']);
+  // recur's own exports name their modules in the metadata: then nothing is guessed (no head means none).
+  const metaHead = metadata['recur.head'] ?? (json !== undefined ? null : undefined);
+  const layout = detectTorchLayout(
+    tensors,
+    {
+      ...(pick(options.prefix, metadata['recur.prefix']) !== undefined ? { prefix: pick(options.prefix, metadata['recur.prefix'])! } : {}),
+      ...(options.head !== undefined ? { head: options.head } : metaHead !== undefined ? { head: metaHead } : {}),
+      ...((options.cell ?? saved?.cell) !== undefined ? { cell: (options.cell ?? saved?.cell)! } : {}),
+      ...(embedding !== undefined ? { embedding } : {}),
+    },
+    file !== undefined ? { file } : {},
+  );
+  const { prefix, head, cell } = layout;
   const kind = options.kind ?? saved?.kind;
   const headActivation = options.headActivation ?? saved?.headActivation;
   const dropout = options.dropout ?? saved?.dropout;
   const init = options.init ?? saved?.init;
   try {
-    return fromTorchStateDict(tensors, {
+    const imported = fromTorchStateDict(tensors, {
       cell,
       ...(prefix !== undefined ? { prefix } : {}),
       ...(head !== undefined ? { head } : {}),
@@ -106,6 +126,7 @@ export async function fromTorchSafetensors(source: Uint8Array | string, options:
       ...(init !== undefined ? { init } : {}),
       ...(options.allowUnused !== undefined ? { allowUnused: options.allowUnused } : {}),
     });
+    return { ...imported, layout };
   } catch (e) {
     if (e instanceof ModelFormatError && file !== undefined && e.file === undefined) {
       throw new ModelFormatError(e.message, { file, cause: e });
