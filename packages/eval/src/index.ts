@@ -88,6 +88,7 @@ export {
   type PredictingModel,
   type SequencePredictor,
 } from './probes/context-ablation.js';
+export { probeWordGap, wordGapContextGrid, type WordGapProbeOptions, type WordGapProbes } from './probes/word-gap-probes.js';
 export {
   scoreOnTask,
   taskSweep,
