@@ -106,7 +106,7 @@ export function ablationChart(
   }
   if (options.chance !== undefined) {
     layers.push({
-      data: { values: [{ y: options.chance, label: `chance ${options.chance.toPrecision(2)}` }] },
+      data: { values: [{ y: options.chance, label: `chance ${options.chance.toPrecision(3)}` }] },
       layer: [
         { mark: { type: 'rule', strokeDash: [2, 3], color: 'gray' }, encoding: { y: { field: 'y', type: 'quantitative' } } },
         { mark: { type: 'text', align: 'left', x: 4, dy: -6, color: 'gray' }, encoding: { y: { field: 'y', type: 'quantitative' }, text: { field: 'label' } } },
