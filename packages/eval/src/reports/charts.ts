@@ -245,7 +245,19 @@ export interface SweepRow {
  * level as a dashed rule. Read: the gap at which a line reaches the chance rule is the longest
  * dependency that cell learned.
  */
-export function taskSweepChart(rows: readonly SweepRow[], options: ChartOptions & { chance?: number; metric?: string } = {}): TopLevelSpec {
+export function taskSweepChart(
+  rows: readonly SweepRow[],
+  options: ChartOptions & {
+    chance?: number;
+    metric?: string;
+    /** x axis title (default `gap (steps)`). */
+    xTitle?: string;
+    /** Fixed y range, e.g. [0, 1] for accuracy, so a chart that fills in run by run keeps its scale. */
+    yDomain?: readonly [number, number];
+    /** Fixed x range. */
+    xDomain?: readonly [number, number];
+  } = {},
+): TopLevelSpec {
   nonEmpty('taskSweepChart: rows', rows);
   const metric = options.metric ?? 'score';
   const layers: object[] = [
@@ -253,9 +265,12 @@ export function taskSweepChart(rows: readonly SweepRow[], options: ChartOptions 
       data: { values: rows },
       mark: { type: 'line', point: true },
       encoding: {
-        x: { field: 'gap', type: 'quantitative', title: 'gap (steps)' },
-        y: { field: 'value', type: 'quantitative', title: metric },
+        x: { field: 'gap', type: 'quantitative', title: options.xTitle ?? 'gap (steps)', ...(options.xDomain ? { scale: { domain: [...options.xDomain] } } : {}) },
+        y: { field: 'value', type: 'quantitative', title: metric, ...(options.yDomain ? { scale: { domain: [...options.yDomain] } } : {}) },
         color: { field: 'cell', type: 'nominal', title: 'cell' },
+        // Dashes and point shapes too, so lines that coincide (two cells at 100 %) both stay visible.
+        strokeDash: { field: 'cell', type: 'nominal', title: 'cell' },
+        shape: { field: 'cell', type: 'nominal', title: 'cell' },
         tooltip: [{ field: 'cell' }, { field: 'gap' }, { field: 'value', format: '.4g' }],
       },
     },
