@@ -269,7 +269,7 @@ export function taskSweepChart(
         y: { field: 'value', type: 'quantitative', title: metric, ...(options.yDomain ? { scale: { domain: [...options.yDomain] } } : {}) },
         color: { field: 'cell', type: 'nominal', title: 'cell' },
         // Dashes and point shapes too, so lines that coincide (two cells at 100 %) both stay visible.
-        strokeDash: { field: 'cell', type: 'nominal', title: 'cell' },
+        strokeDash: { field: 'cell', type: 'nominal', title: 'cell', scale: { range: [[6, 4], [1, 0], [2, 2], [8, 3, 2, 3]] } },
         shape: { field: 'cell', type: 'nominal', title: 'cell' },
         tooltip: [{ field: 'cell' }, { field: 'gap' }, { field: 'value', format: '.4g' }],
       },
