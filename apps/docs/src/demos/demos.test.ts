@@ -75,7 +75,7 @@ describe('demos (CPU, test sizes)', () => {
       'The tanh RNN was down to 12 % (chance 12.5 %) by a 32-word gap, while the LSTM (95 %) still named the object at a 32-word gap: the LSTM\'s gates carry the subject across the sentence, the plain RNN\'s state forgets it.',
     );
     const bad = [row(8, 'rnn-tanh', 0.5), row(8, 'lstm', 0.95), row(8, 'gru', 0.2)];
-    expect(recallLesson(bad, 0.125)).toBe('Accuracy ≥ 90 % (chance 12.5 %) up to a gap of 8 words: RNN (tanh) at no gap tried, LSTM up to 8 words, GRU at no gap tried.');
+    expect(recallLesson(bad, 0.125)).toBe('Longest gap recalled with ≥ 90 % accuracy (chance 12.5 %), of the gaps run so far (up to 8 words): RNN (tanh) none, LSTM 8 words, GRU none.');
     expect(recallLesson([], 0.125)).toMatch(/No run/);
   });
 

@@ -104,9 +104,9 @@ export function recallLesson(rows: readonly RecallRow[], chance: number): string
   }
   const parts = CELLS.map(({ cell, label }) => {
     const r = reach(cell);
-    return `${label} ${r ? `up to ${r.gap} words` : 'at no gap tried'}`;
+    return `${label} ${r ? `${r.gap} words` : 'none'}`;
   });
-  return `Accuracy ≥ 90 % (chance ${chancePct(chance)}) up to a gap of ${longest} words: ${parts.join(', ')}.`;
+  return `Longest gap recalled with ≥ 90 % accuracy (chance ${chancePct(chance)}), of the gaps run so far (up to ${longest} words): ${parts.join(', ')}.`;
 }
 
 /** Train every (gap, cell) pair and chart held-out accuracy against the gap, run by run. */
