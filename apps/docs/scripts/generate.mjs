@@ -4,6 +4,7 @@
 //   site/reference/cli.md                    from @recur/cli's COMMANDS (the table its parser is built from)
 //   site/reference/benchmarks.md             from the newest bench/results/*.json (`pnpm bench`)
 //   site/public/data/co2.json                a JSON extract of @recur/datasets' co2-concentration
+//   site/public/data/moby-dick-words.json    the first 40 000 words of Moby-Dick (the recall demo's filler)
 //   site/api/**                              TypeDoc (typedoc-plugin-markdown) over the main packages
 // Usage: node scripts/generate.mjs [--skip-api]
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -79,6 +80,20 @@ async function co2Extract() {
   };
   write(join(site, 'public', 'data', 'co2.json'), JSON.stringify(json));
   return json.values.length;
+}
+
+// The recall demo's filler: the first 40 000 words of Moby-Dick (lower case, punctuation dropped),
+// enough for a bounded vocabulary and a held-out region; about 210 kB.
+const MOBY_DICK_WORDS = 40_000;
+
+async function mobyDickExtract() {
+  const { DATASETS, loadDataset } = await import('@recur/datasets');
+  const { wordsOf } = await import('@recur/eval');
+  const info = DATASETS.find((d) => d.name === 'moby-dick');
+  const words = wordsOf(await loadDataset('moby-dick')).slice(0, MOBY_DICK_WORDS);
+  const json = { name: info.name, description: `The first ${words.length} words of ${info.description}`, source: info.source, license: info.license, words: words.length, text: words.join(' ') };
+  write(join(site, 'public', 'data', 'moby-dick-words.json'), JSON.stringify(json));
+  return words.length;
 }
 
 async function cliReference() {
@@ -166,6 +181,7 @@ timed(`copied ${copyDocs()} pages from docs/`, () => {});
 await timed('wrote reference/cli.md', cliReference);
 timed(`wrote reference/benchmarks.md (newest results: ${benchmarks()})`, () => {});
 await timed('wrote public/data/co2.json', co2Extract);
+await timed('wrote public/data/moby-dick-words.json', mobyDickExtract);
 if (!skipApi) await timed('ran TypeDoc into api/', api);
 else if (!existsSync(join(site, 'api', 'index.md'))) write(join(site, 'api', 'index.md'), '# API reference\n\nThis build skipped TypeDoc (`--skip-api`). Run `pnpm --filter @recur/docs build` to generate it.\n');
 console.log(`generate: done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);

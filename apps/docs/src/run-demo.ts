@@ -5,9 +5,9 @@
 import { createDemoBackend, type BackendSources, type DemoBackendName } from './backends.js';
 import { runForecast, type SeriesJson } from './demos/forecast.js';
 import { runGates } from './demos/gates.js';
-import { runRecall } from './demos/recall.js';
+import { runRecall, type WordsJson } from './demos/recall.js';
 import { runTelephone } from './demos/telephone.js';
-import type { DemoContext, DemoOutput } from './demos/types.js';
+import type { DemoContext, DemoOutput, DemoProgress } from './demos/types.js';
 
 /** The demos the site has. */
 export type DemoName = 'telephone' | 'gates' | 'recall' | 'forecast';
@@ -21,13 +21,13 @@ export interface DemoRequest {
   readonly demo: DemoName;
   readonly backend: DemoBackendName;
   readonly test: boolean;
-  /** The forecast demo's series (the page fetches it). */
-  readonly data?: SeriesJson;
+  /** The data the page fetched for the demo: the forecast demo's series, the recall demo's filler text. */
+  readonly data?: SeriesJson | WordsJson;
 }
 
 /** What comes back. */
 export type DemoMessage =
-  | { readonly id: number; readonly type: 'progress'; readonly message: string; readonly output?: DemoOutput }
+  | { readonly id: number; readonly type: 'progress'; readonly message: string; readonly output?: DemoOutput; readonly progress?: DemoProgress }
   | { readonly id: number; readonly type: 'result'; readonly output: DemoOutput; readonly backend: string; readonly ms: number }
   | { readonly id: number; readonly type: 'error'; readonly message: string };
 
@@ -41,7 +41,7 @@ export async function runDemo(request: DemoRequest, sources: BackendSources, pos
     backend = await createDemoBackend(request.backend, sources);
     const ctx: DemoContext = {
       test: request.test,
-      onProgress: (message, output) => post(output ? { id, type: 'progress', message, output } : { id, type: 'progress', message }),
+      onProgress: (message, output, progress) => post({ id, type: 'progress', message, ...(output ? { output } : {}), ...(progress ? { progress } : {}) }),
     };
     let output: DemoOutput;
     switch (request.demo) {
@@ -52,10 +52,11 @@ export async function runDemo(request: DemoRequest, sources: BackendSources, pos
         output = await runGates(backend, ctx);
         break;
       case 'recall':
-        output = await runRecall(backend, ctx);
+        if (!request.data || !('text' in request.data)) throw new Error('the recall demo needs its filler text (/data/moby-dick-words.json)');
+        output = await runRecall(backend, request.data, ctx);
         break;
       case 'forecast':
-        if (!request.data) throw new Error('the forecast demo needs its data series');
+        if (!request.data || !('values' in request.data)) throw new Error('the forecast demo needs its data series');
         output = await runForecast(backend, request.data, ctx);
         break;
       default:

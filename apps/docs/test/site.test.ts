@@ -5,7 +5,9 @@
  *
  * Skips (with the reason printed) when /usr/bin/chromium is missing, except under CI, where it
  * fails. Builds the site first when `site/.vitepress/dist` does not exist.
- * RECUR_DOCS_SCREENSHOTS=<dir> saves a full-page PNG of every demo run there.
+ * RECUR_DOCS_SCREENSHOTS=<dir> saves a full-page PNG of every demo run there;
+ * RECUR_DOCS_RECALL_SCREENSHOT=<file.png> saves the finished recall demo (default settings) there
+ * (the committed one is site/public/images/recall-demo.png).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
@@ -187,4 +189,63 @@ describe.skipIf(!hasChromium)('docs site in headless chromium', () => {
     expect(errors, errors.join('\n')).toEqual([]);
     await page.close();
   }, 240_000);
+
+  it('the recall demo with its default settings: LSTM and GRU ≥ 90 % at a 64-word gap, the tanh RNN at chance well before', async () => {
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await page.goto(`${server.origin}/demos/`, { waitUntil: 'load' });
+    const root = page.locator('[data-demo="recall"]');
+    await root.waitFor();
+    expect(await root.locator('[data-backend="wasm"]').getAttribute('aria-checked')).toBe('true'); // the page's default
+    const started = Date.now();
+    await root.locator('[data-run]').click();
+    // Progress while it runs: run i of n, the step and the loss.
+    await root.locator('[data-progress]').waitFor({ timeout: 30_000 });
+    expect(await root.locator('[data-progress]').innerText()).toMatch(/run \d+ of 12 · step \d+ of at most 300/);
+    await page.waitForFunction(() => {
+      const s = document.querySelector('[data-demo="recall"]')?.getAttribute('data-state');
+      return s === 'done' || s === 'error';
+    }, undefined, { timeout: 180_000 });
+    const seconds = (Date.now() - started) / 1000;
+    const status = await root.locator('[data-status]').innerText();
+    expect(await root.getAttribute('data-state'), status).toBe('done');
+    const rows = await root.locator('[data-table] tbody tr').evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent ?? '')));
+    const acc = (cell: string, gap: number) => Number(rows.find((r) => r[0] === String(gap) && r[1] === cell)?.[2]);
+    console.log(`[docs] recall demo, default settings, ${status} (${seconds.toFixed(1)} s from the click):\n${rows.map((r) => r.join('  ')).join('\n')}`);
+    expect(rows).toHaveLength(12);
+    const chance = 1 / 8;
+    for (const cell of ['LSTM', 'GRU']) {
+      expect(acc(cell, 32), `${cell} at 32`).toBeGreaterThanOrEqual(0.9);
+      expect(acc(cell, 64), `${cell} at 64`).toBeGreaterThanOrEqual(0.9);
+    }
+    for (const gap of [32, 64]) expect(acc('RNN (tanh)', gap), `tanh RNN at ${gap}`).toBeLessThanOrEqual(chance + 0.1);
+    expect(await root.locator('[data-lesson]').innerText()).toMatch(/^The tanh RNN was down to \d+ % \(chance 12\.5 %\) by a \d+-word gap, while the LSTM/);
+    expect(await root.locator('[data-chart="sweep"] svg .mark-line path').count()).toBeGreaterThan(0);
+    const shot = process.env.RECUR_DOCS_RECALL_SCREENSHOT;
+    if (shot) {
+      // The sticky nav bars would cover the demo's top edge in an element screenshot.
+      await page.addStyleTag({ content: '.VPNav, .VPLocalNav { display: none !important; }' });
+      writeFileSync(shot, await root.screenshot());
+    }
+    expect(errors, errors.join('\n')).toEqual([]);
+    await page.close();
+  }, 240_000);
+
+  it('the recall demo stops on Stop and keeps the finished runs', async () => {
+    const page = await context.newPage();
+    await page.goto(`${server.origin}/demos/`, { waitUntil: 'load' });
+    const root = page.locator('[data-demo="recall"]');
+    await root.locator('[data-run]').click();
+    await root.locator('[data-table] tbody tr').first().waitFor({ timeout: 60_000 });
+    await root.locator('[data-stop]').click();
+    expect(await root.getAttribute('data-state')).toBe('stopped');
+    const kept = await root.locator('[data-table] tbody tr').count();
+    expect(kept).toBeGreaterThan(0);
+    expect(await root.locator('[data-chart="sweep"] svg').count()).toBe(1);
+    expect(await root.locator('[data-lesson]').innerText()).not.toBe('');
+    await page.waitForTimeout(1500); // a terminated worker posts nothing more
+    expect(await root.locator('[data-table] tbody tr').count()).toBe(kept);
+    expect(await root.locator('[data-status]').innerText()).toMatch(/stopped during run \d+ of 12; kept the \d+ finished run/);
+    await page.close();
+  }, 120_000);
 });

@@ -36,6 +36,16 @@ export { ADDING_CHANCE_MSE, addingProblem, type AddingOptions } from './tasks/ad
 export { recallTask, type RecallOptions } from './tasks/recall.js';
 export { copyTask, type CopyOptions } from './tasks/copy.js';
 export {
+  WORD_GAP_IDS,
+  WORD_GAP_PAIRS,
+  buildWordGapCorpus,
+  wordsOf,
+  type WordGapCorpus,
+  type WordGapCorpusOptions,
+  type WordGapPair,
+} from './tasks/word-gap-corpus.js';
+export { wordGapGenerator, wordGapSentence, wordGapTask, type WordGapBatch, type WordGapOptions } from './tasks/word-gap.js';
+export {
   ablationChart,
   gateHeatmapChart,
   gradientByLagChart,
@@ -78,6 +88,7 @@ export {
   type PredictingModel,
   type SequencePredictor,
 } from './probes/context-ablation.js';
+export { probeWordGap, wordGapContextGrid, type WordGapProbeOptions, type WordGapProbes } from './probes/word-gap-probes.js';
 export {
   scoreOnTask,
   taskSweep,

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { createCpuBackend } from '@recur/backend-cpu';
-import { loadCo2Concentration } from '@recur/datasets';
+import { loadCo2Concentration, loadDataset } from '@recur/datasets';
+import { wordsOf } from '@recur/eval';
 import { runDemo, type DemoMessage } from '../run-demo.js';
 import { runForecast, type SeriesJson } from './forecast.js';
 import { runGates, writesOnCue } from './gates.js';
-import { runRecall } from './recall.js';
+import { recallLesson, runRecall } from './recall.js';
 import { runTelephone } from './telephone.js';
-import type { DemoContext } from './types.js';
+import type { DemoContext, DemoProgress } from './types.js';
 
 const ctx: DemoContext = { test: true, onProgress: () => {} };
 
@@ -40,13 +41,42 @@ describe('demos (CPU, test sizes)', () => {
     expect(writesOnCue([0.5, 0.5, 0.5, 0.5], 4, 1, [1])[0]).toMatch(/train longer/);
   });
 
-  it('recall: one accuracy per cell and gap, in [0, 1]', async () => {
+  it('recall: one accuracy per cell and gap, in [0, 1], reported run by run with progress', async () => {
     const backend = createCpuBackend();
-    const out = await runRecall(backend, ctx);
+    const text = wordsOf(await loadDataset('moby-dick')).slice(0, 40_000).join(' ');
+    const partial: number[] = [];
+    const progress: DemoProgress[] = [];
+    const out = await runRecall(backend, { name: 'moby-dick', words: 40_000, text }, {
+      test: true,
+      onProgress: (_m, o, p) => {
+        if (o) partial.push(o.table!.rows.length);
+        if (p) progress.push(p);
+      },
+    });
     const rows = (out.charts[0]!.spec as { layer: { data: { values: { value: number }[] } }[] }).layer[0]!.data.values;
     expect(rows).toHaveLength(6);
     for (const r of rows) expect(r.value >= 0 && r.value <= 1).toBe(true);
+    expect(partial).toEqual([1, 2, 3, 4, 5, 6]); // the chart fills in as each run ends
+    expect(progress.at(-1)).toMatchObject({ run: 6, runs: 6 });
+    expect(out.table!.rows).toHaveLength(6);
+    expect(out.summary[0]).toMatch(/^A held-out sentence at a 12-word gap: “the \w+ .* finally finished her ___” → \w+\.$/);
+    expect(out.lesson).toBeTruthy();
     backend.destroy();
+  });
+
+  it('recall lesson: computed from the numbers', () => {
+    const row = (gap: number, cell: 'rnn-tanh' | 'lstm' | 'gru', accuracy: number) => ({ gap, cell, label: cell, accuracy, steps: 100, seconds: 1 });
+    const good = [row(8, 'rnn-tanh', 1), row(8, 'lstm', 1), row(8, 'gru', 1), row(32, 'rnn-tanh', 0.13), row(32, 'lstm', 0.99), row(32, 'gru', 0.97)];
+    expect(recallLesson(good, 0.125)).toBe(
+      'The tanh RNN was down to 13 % (chance 12.5 %) by a 32-word gap, while the LSTM (99 %) and the GRU (97 %) still named the object at a 32-word gap: their gates carry the subject across the sentence, the plain RNN\'s state forgets it.',
+    );
+    const mixed = [...good.slice(0, 3), row(32, 'rnn-tanh', 0.12), row(32, 'lstm', 0.95), row(32, 'gru', 0.4)];
+    expect(recallLesson(mixed, 0.125)).toBe(
+      'The tanh RNN was down to 12 % (chance 12.5 %) by a 32-word gap, while the LSTM (95 %) still named the object at a 32-word gap: the LSTM\'s gates carry the subject across the sentence, the plain RNN\'s state forgets it.',
+    );
+    const bad = [row(8, 'rnn-tanh', 0.5), row(8, 'lstm', 0.95), row(8, 'gru', 0.2)];
+    expect(recallLesson(bad, 0.125)).toBe('Longest gap recalled with ≥ 90 % accuracy (chance 12.5 %), of the gaps run so far (up to 8 words): RNN (tanh) none, LSTM 8 words, GRU none.');
+    expect(recallLesson([], 0.125)).toMatch(/No run/);
   });
 
   it('forecast: trains on CO2 and scores every lead time against the baselines', async () => {

@@ -16,6 +16,20 @@ export interface InitConfig {
    * f block to 0, so the effective bias b_ih + b_hh equals it (Keras' `unit_forget_bias` uses 1).
    */
   readonly forgetBias?: number | null;
+  /**
+   * GRU only: set the update-gate bias. In `h' = (1−z)⊙n + z⊙h` the update gate z is the GRU's
+   * keep gate, so a positive bias (σ(3) ≈ 0.95) makes an untrained GRU carry its state across tens
+   * of steps, as `forgetBias` does for an LSTM. `bias_ih`'s z block is set to this value and
+   * `bias_hh`'s z block to 0.
+   */
+  readonly updateBias?: number | null;
+  /**
+   * LSTM only: set the input-gate bias (`bias_ih`'s i block to this value, `bias_hh`'s to 0).
+   * With `forgetBias: b` and `inputBias: −b` an untrained LSTM keeps its cell and writes little
+   * into it, as chrono initialisation does (Tallec & Ollivier 2018, b_i = −b_f): the filler of a
+   * long gap then no longer washes out what the cell stored.
+   */
+  readonly inputBias?: number | null;
 }
 
 /** The architecture of a recur model. Plain JSON. */
@@ -82,6 +96,8 @@ export function validateModelConfig(input: ModelConfigInput): ModelConfig {
   const init: InitConfig = {
     recurrent: input.init?.recurrent ?? 'uniform',
     forgetBias: input.init?.forgetBias ?? null,
+    updateBias: input.init?.updateBias ?? null,
+    inputBias: input.init?.inputBias ?? null,
   };
   if (init.recurrent !== 'uniform' && init.recurrent !== 'orthogonal') {
     throw new InvalidArgumentError('config.init.recurrent', `must be 'uniform' or 'orthogonal', got ${JSON.stringify(init.recurrent)}.`);
@@ -90,6 +106,16 @@ export function validateModelConfig(input: ModelConfigInput): ModelConfig {
     if (input.cell !== 'lstm') throw new InvalidArgumentError('config.init.forgetBias', 'only an LSTM has a forget gate.');
     if (!Number.isFinite(init.forgetBias)) throw new InvalidArgumentError('config.init.forgetBias', 'must be a finite number.');
     if (!bias) throw new InvalidArgumentError('config.init.forgetBias', 'needs bias: true.');
+  }
+  if (init.updateBias !== null && init.updateBias !== undefined) {
+    if (input.cell !== 'gru') throw new InvalidArgumentError('config.init.updateBias', `only a GRU has an update gate (use forgetBias for an LSTM); got cell '${input.cell}'.`);
+    if (!Number.isFinite(init.updateBias)) throw new InvalidArgumentError('config.init.updateBias', 'must be a finite number.');
+    if (!bias) throw new InvalidArgumentError('config.init.updateBias', 'needs bias: true.');
+  }
+  if (init.inputBias !== null && init.inputBias !== undefined) {
+    if (input.cell !== 'lstm') throw new InvalidArgumentError('config.init.inputBias', `only an LSTM has an input gate; got cell '${input.cell}'.`);
+    if (!Number.isFinite(init.inputBias)) throw new InvalidArgumentError('config.init.inputBias', 'must be a finite number.');
+    if (!bias) throw new InvalidArgumentError('config.init.inputBias', 'needs bias: true.');
   }
   if (kind === 'lm') {
     const vocabSize = positiveInt('config.vocabSize', input.vocabSize);

@@ -71,6 +71,34 @@ describe('createModel / forward', () => {
     expect(() => createModel({ kind: 'seq2one', cell: 'gru', inputSize: 2, hiddenSize: 3, init: { forgetBias: 1 } }, { backend })).toThrow(InvalidArgumentError);
   });
 
+  it('init.updateBias sets a GRU update-gate bias (z block) and is refused elsewhere', async () => {
+    const backend = createCpuBackend();
+    const H = 3;
+    const m = createModel({ kind: 'seq2one', cell: 'gru', inputSize: 2, hiddenSize: H, init: { updateBias: 2.5 } }, { backend, seed: 3 });
+    const sd = await m.stateDict();
+    const bih = sd['rnn.bias_ih_l0']?.data as Float32Array;
+    const bhh = sd['rnn.bias_hh_l0']?.data as Float32Array;
+    for (let i = H; i < 2 * H; i++) expect((bih[i] as number) + (bhh[i] as number)).toBe(2.5);
+    // r and n blocks keep the default U(−1/√H, 1/√H).
+    for (const i of [0, 2 * H]) expect(Math.abs(bih[i] as number)).toBeLessThanOrEqual(1 / Math.sqrt(H));
+    m.dispose();
+    expect(() => createModel({ kind: 'seq2one', cell: 'lstm', inputSize: 2, hiddenSize: 3, init: { updateBias: 1 } }, { backend })).toThrow(/only a GRU/);
+    expect(() => createModel({ kind: 'seq2one', cell: 'gru', inputSize: 2, hiddenSize: 3, init: { updateBias: Number.NaN } }, { backend })).toThrow(InvalidArgumentError);
+  });
+
+  it('init.inputBias sets an LSTM input-gate bias (i block) beside forgetBias, and is refused elsewhere', async () => {
+    const backend = createCpuBackend();
+    const H = 3;
+    const m = createModel({ kind: 'seq2one', cell: 'lstm', inputSize: 2, hiddenSize: H, init: { forgetBias: 5, inputBias: -5 } }, { backend, seed: 3 });
+    const sd = await m.stateDict();
+    const bih = sd['rnn.bias_ih_l0']?.data as Float32Array;
+    const bhh = sd['rnn.bias_hh_l0']?.data as Float32Array;
+    for (let i = 0; i < H; i++) expect((bih[i] as number) + (bhh[i] as number)).toBe(-5);
+    for (let i = H; i < 2 * H; i++) expect((bih[i] as number) + (bhh[i] as number)).toBe(5);
+    m.dispose();
+    expect(() => createModel({ kind: 'seq2one', cell: 'gru', inputSize: 2, hiddenSize: 3, init: { inputBias: -1 } }, { backend })).toThrow(/only an LSTM/);
+  });
+
   it('rejects bad configs and inputs with typed errors', () => {
     const backend = createCpuBackend();
     expect(() => createModel({ kind: 'seq2one', cell: 'lstm', inputSize: 2, hiddenSize: 0 }, { backend })).toThrow(InvalidArgumentError);

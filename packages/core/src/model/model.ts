@@ -157,6 +157,8 @@ export class Model {
         cell: config.cell, inputSize: config.inputSize, hiddenSize: config.hiddenSize, numLayers: config.numLayers,
         bidirectional: config.bidirectional, dropout: config.dropout, bias: config.bias, prefix: 'rnn.',
         recurrentInit: config.init?.recurrent ?? 'uniform', forgetBias: config.init?.forgetBias ?? null,
+        updateBias: config.init?.updateBias ?? null,
+        inputBias: config.init?.inputBias ?? null,
       },
       this.rng,
     );

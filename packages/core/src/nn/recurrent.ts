@@ -28,6 +28,10 @@ export interface RecurrentOptions {
   readonly prefix: string;
   readonly recurrentInit: 'uniform' | 'orthogonal';
   readonly forgetBias: number | null;
+  /** GRU only: initial update-gate (z) bias, or null for the default. */
+  readonly updateBias?: number | null;
+  /** LSTM only: initial input-gate (i) bias, or null for the default. */
+  readonly inputBias?: number | null;
 }
 
 /** The four parameters of one direction of one layer. */
@@ -125,6 +129,16 @@ export class Recurrent {
           if (opts.forgetBias !== null && opts.cell === 'lstm') {
             // LSTM row blocks are i, f, g, o: the f block is rows [H, 2H).
             bIh.fill(opts.forgetBias, H, 2 * H);
+            bHh.fill(0, H, 2 * H);
+          }
+          if (opts.inputBias != null && opts.cell === 'lstm') {
+            // The i block is rows [0, H).
+            bIh.fill(opts.inputBias, 0, H);
+            bHh.fill(0, 0, H);
+          }
+          if (opts.updateBias != null && opts.cell === 'gru') {
+            // GRU row blocks are r, z, n: the z block is rows [H, 2H).
+            bIh.fill(opts.updateBias, H, 2 * H);
             bHh.fill(0, H, 2 * H);
           }
         }

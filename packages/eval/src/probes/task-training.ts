@@ -36,6 +36,13 @@ export interface TaskTrainingOptions {
    * 1 (Gers et al. 2000; Jozefowicz et al. 2015) lets an untrained LSTM keep a cue for tens of steps.
    */
   readonly forgetBias?: number | null;
+  /**
+   * GRU only: initial update-gate bias (core's `init.updateBias`; null keeps PyTorch's default).
+   * z is the GRU's keep gate (h' = (1−z)⊙n + z⊙h), so a positive bias plays the LSTM forget bias's part.
+   */
+  readonly updateBias?: number | null;
+  /** LSTM only: initial input-gate bias (core's `init.inputBias`; with forgetBias b, −b is chrono-style). */
+  readonly inputBias?: number | null;
   /** Seed of the model and the data streams (default 0). */
   readonly seed?: number;
   /** Held-out examples scored at the end (default 512). */
@@ -116,7 +123,10 @@ export async function trainOnTask(options: TaskTrainingOptions): Promise<TaskTra
       inputSize: probe.features,
       hiddenSize: options.hiddenSize,
       outputSize: classification ? (probe.classes as number) : 1,
-      ...(options.cell === 'lstm' && options.forgetBias != null ? { init: { forgetBias: options.forgetBias } } : {}),
+      ...(options.cell === 'lstm' && (options.forgetBias != null || options.inputBias != null)
+        ? { init: { forgetBias: options.forgetBias ?? null, inputBias: options.inputBias ?? null } }
+        : {}),
+      ...(options.cell === 'gru' && options.updateBias != null ? { init: { updateBias: options.updateBias } } : {}),
     },
     { backend: options.backend, seed },
   );

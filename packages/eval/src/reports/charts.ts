@@ -71,7 +71,17 @@ export interface AblationRow {
  */
 export function ablationChart(
   rows: readonly AblationRow[],
-  options: ChartOptions & { fullError?: number; effectiveContext?: number | null; metric?: string } = {},
+  options: ChartOptions & {
+    fullError?: number;
+    effectiveContext?: number | null;
+    metric?: string;
+    /** A dotted horizontal rule at the chance level, labelled. */
+    chance?: number;
+    /** A labelled vertical rule at k (e.g. where the word that decides the answer becomes visible). */
+    marker?: { k: number; label: string };
+    /** x axis title (default `context length k (steps visible)`). */
+    xTitle?: string;
+  } = {},
 ): TopLevelSpec {
   nonEmpty('ablationChart: rows', rows);
   const metric = options.metric ?? 'error';
@@ -80,7 +90,7 @@ export function ablationChart(
       data: { values: rows.map((r) => ({ ...r, model: r.model ?? 'model' })) },
       mark: { type: 'line', point: true },
       encoding: {
-        x: { field: 'k', type: 'quantitative', title: 'context length k (steps visible)' },
+        x: { field: 'k', type: 'quantitative', title: options.xTitle ?? 'context length k (steps visible)' },
         y: { field: 'error', type: 'quantitative', title: metric },
         color: { field: 'model', type: 'nominal', title: 'model' },
         tooltip: [{ field: 'model' }, { field: 'k' }, { field: 'error', format: '.4g' }],
@@ -92,6 +102,27 @@ export function ablationChart(
       data: { values: [{ y: options.fullError, label: 'full context' }] },
       mark: { type: 'rule', strokeDash: [6, 4], color: 'gray' },
       encoding: { y: { field: 'y', type: 'quantitative' } },
+    });
+  }
+  if (options.chance !== undefined) {
+    layers.push({
+      data: { values: [{ y: options.chance, label: `chance ${options.chance.toPrecision(3)}` }] },
+      layer: [
+        { mark: { type: 'rule', strokeDash: [2, 3], color: 'gray' }, encoding: { y: { field: 'y', type: 'quantitative' } } },
+        { mark: { type: 'text', align: 'left', x: 4, dy: -6, color: 'gray' }, encoding: { y: { field: 'y', type: 'quantitative' }, text: { field: 'label' } } },
+      ],
+    });
+  }
+  if (options.marker) {
+    layers.push({
+      data: { values: [{ x: options.marker.k, label: options.marker.label }] },
+      layer: [
+        { mark: { type: 'rule', color: 'firebrick', strokeDash: [4, 3] }, encoding: { x: { field: 'x', type: 'quantitative' } } },
+        {
+          mark: { type: 'text', align: 'right', dx: -4, dy: 4, color: 'firebrick' },
+          encoding: { x: { field: 'x', type: 'quantitative' }, y: { value: 12 }, text: { field: 'label' } },
+        },
+      ],
     });
   }
   if (options.effectiveContext != null) {
@@ -128,7 +159,7 @@ export interface GradientLagRow {
  * line is exponential vanishing (its slope is the decay rate per step); a flat line is a path
  * that carries the gradient back unchanged (the LSTM's cell state).
  */
-export function gradientByLagChart(rows: readonly GradientLagRow[], options: ChartOptions = {}): TopLevelSpec {
+export function gradientByLagChart(rows: readonly GradientLagRow[], options: ChartOptions & { xTitle?: string } = {}): TopLevelSpec {
   nonEmpty('gradientByLagChart: rows', rows);
   // A log scale cannot show 0: floor exact zeros at the smallest positive norm / 10, marked as such.
   const positive = rows.filter((r) => r.norm > 0).map((r) => r.norm);
@@ -141,7 +172,7 @@ export function gradientByLagChart(rows: readonly GradientLagRow[], options: Cha
     data: { values: rows.map((r) => ({ ...r, plotted: r.norm > 0 ? r.norm : floor, zero: r.norm <= 0 })) },
     mark: { type: 'line', point: true },
     encoding: {
-      x: { field: 'lag', type: 'quantitative', title: 'lag k (steps before the loss)' },
+      x: { field: 'lag', type: 'quantitative', title: options.xTitle ?? 'lag k (steps before the loss)' },
       y: { field: 'plotted', type: 'quantitative', title: 'gradient norm (log)', scale: { type: 'log' } },
       color: { field: 'cell', type: 'nominal', title: 'cell' },
       tooltip: [{ field: 'cell' }, { field: 'lag' }, { field: 'norm', format: '.3e' }],
@@ -214,7 +245,19 @@ export interface SweepRow {
  * level as a dashed rule. Read: the gap at which a line reaches the chance rule is the longest
  * dependency that cell learned.
  */
-export function taskSweepChart(rows: readonly SweepRow[], options: ChartOptions & { chance?: number; metric?: string } = {}): TopLevelSpec {
+export function taskSweepChart(
+  rows: readonly SweepRow[],
+  options: ChartOptions & {
+    chance?: number;
+    metric?: string;
+    /** x axis title (default `gap (steps)`). */
+    xTitle?: string;
+    /** Fixed y range, e.g. [0, 1] for accuracy, so a chart that fills in run by run keeps its scale. */
+    yDomain?: readonly [number, number];
+    /** Fixed x range. */
+    xDomain?: readonly [number, number];
+  } = {},
+): TopLevelSpec {
   nonEmpty('taskSweepChart: rows', rows);
   const metric = options.metric ?? 'score';
   const layers: object[] = [
@@ -222,9 +265,12 @@ export function taskSweepChart(rows: readonly SweepRow[], options: ChartOptions 
       data: { values: rows },
       mark: { type: 'line', point: true },
       encoding: {
-        x: { field: 'gap', type: 'quantitative', title: 'gap (steps)' },
-        y: { field: 'value', type: 'quantitative', title: metric },
+        x: { field: 'gap', type: 'quantitative', title: options.xTitle ?? 'gap (steps)', ...(options.xDomain ? { scale: { domain: [...options.xDomain] } } : {}) },
+        y: { field: 'value', type: 'quantitative', title: metric, ...(options.yDomain ? { scale: { domain: [...options.yDomain] } } : {}) },
         color: { field: 'cell', type: 'nominal', title: 'cell' },
+        // Dashes and point shapes too, so lines that coincide (two cells at 100 %) both stay visible.
+        strokeDash: { field: 'cell', type: 'nominal', title: 'cell', scale: { range: [[6, 4], [1, 0], [2, 2], [8, 3, 2, 3]] } },
+        shape: { field: 'cell', type: 'nominal', title: 'cell' },
         tooltip: [{ field: 'cell' }, { field: 'gap' }, { field: 'value', format: '.4g' }],
       },
     },

@@ -20,6 +20,22 @@ describe('charts render to SVG in Node', () => {
     expect(count(svg, /aria-roledescription="line mark"/g)).toBe(2); // two lines
     expect(count(svg, /aria-roledescription="point"/g)).toBe(8); // a point per (model, horizon)
   });
+  it('ablation curve with a chance rule, a labelled marker and an x title (the word-gap charts)', async () => {
+    const rows = [1, 10, 30, 31, 32].flatMap((k) => [{ k, error: k > 30 ? 1 : 0.125, model: 'lstm' }]);
+    const svg = await renderSvg(ablationChart(rows, { chance: 0.125, marker: { k: 31, label: 'subject visible from k = 31' }, xTitle: 'last k words visible', metric: 'accuracy' }));
+    expect(svg).toContain('chance 0.125');
+    expect(svg).toContain('subject visible from k = 31');
+    expect(svg).toContain('last k words visible');
+  });
+  it('task sweep: fixed axis ranges and an x title; coinciding lines get different dashes', async () => {
+    const rows = [8, 64].flatMap((gap) => [{ gap, value: 1, cell: 'GRU' }, { gap, value: 1, cell: 'LSTM' }]);
+    const spec = taskSweepChart(rows, { xTitle: 'gap (words)', yDomain: [0, 1], xDomain: [0, 64] }) as unknown as { layer: { encoding: Record<string, { scale?: { domain?: number[] } }> }[] };
+    expect(spec.layer[0]!.encoding.y!.scale!.domain).toEqual([0, 1]);
+    expect(spec.layer[0]!.encoding.x!.scale!.domain).toEqual([0, 64]);
+    const svg = await renderSvg(spec as never);
+    expect(svg).toContain('gap (words)');
+    expect(count(svg, /stroke-dasharray="6,4"/g)).toBeGreaterThan(0);
+  });
   it('ablation curve with the full-context rule and the effective context label', async () => {
     const svg = await renderSvg(
       ablationChart(
