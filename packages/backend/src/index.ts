@@ -36,6 +36,7 @@ export {
   type FileSizeLimit,
   type OpenRegularFile,
 } from './files.js';
+export { describeSchemaIssue, formatFieldPath, previewValue, type SchemaIssue } from './schema-issues.js';
 export { CELL_KINDS, GATE_COUNT, GATE_ORDER, hasCellState, isCellKind, type CellKind } from './cells.js';
 export {
   normalizeCapabilities,
