@@ -40,10 +40,10 @@ export function previewValue(value: unknown): string {
 
 /**
  * The field and the sentence for the first issue: `{ field: 'config.hiddenSize',
- * text: 'field "config.hiddenSize": Too big: expected number to be <=32768 (got 1000000000)' }`.
+ * text: 'field config.hiddenSize: Too big: expected number to be <=32768 (got 1000000000)' }`.
  */
 export function describeSchemaIssue(issue: SchemaIssue, root = ''): { field: string; text: string } {
   const field = formatFieldPath(issue.path, root);
   const got = 'input' in issue ? ` (got ${previewValue(issue.input)})` : '';
-  return { field, text: `field "${field}": ${issue.message}${got}` };
+  return { field, text: `field ${field}: ${issue.message}${got}` };
 }
