@@ -20,6 +20,9 @@ export {
   UnknownTokenError,
   NotFittedError,
   CsvParseError,
+  NotCsvError,
+  SavedFormatError,
+  ZeroVarianceError,
   type DataErrorCode,
   type DataErrorLocation,
 } from './errors';
@@ -44,3 +47,4 @@ export { Vocabulary, type VocabularyBuildOptions, type VocabularyJSON } from './
 export { Tokenizer, CharTokenizer, WordTokenizer, tokenizerFromJSON, type TokenizerJSON } from './tokenizers';
 export { languageModelBatches, oneHot, type LmBatchOptions, type LmBatch, type LmBatches } from './lm-batches';
 export { mulberry32 } from './random';
+export { MAX_SCALER_COLUMNS, MAX_VOCABULARY_SIZE, parseSaved, scalerJsonSchema, tokenizerJsonSchema, vocabularyJsonSchema } from './saved-schemas';
