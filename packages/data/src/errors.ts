@@ -78,7 +78,9 @@ export class NotNumericError extends RecurDataError {
   constructor(text: string, where: DataErrorLocation) {
     super(
       'NOT_NUMERIC',
-      `Cannot parse ${JSON.stringify(text)} at ${describeLocation(where)} as a number. ` +
+      `Cannot parse ${JSON.stringify(text)} at ${describeLocation(where)} as a number` +
+        (/^[+-]?0[xob]/i.test(text) ? ' (hexadecimal, octal and binary literals are not CSV numbers)' : '') +
+        '. Numbers are decimal with an optional exponent (12, -0.5, 1e-3). ' +
         'Select only numeric columns with `columns`, or list this token in `missingValues` if it marks a missing value.',
       where,
     );
