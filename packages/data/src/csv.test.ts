@@ -275,7 +275,8 @@ describe('CSV input checks (issue 19)', () => {
     const err = await readCsv(text('a,b\n1,2"x",3\n')).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CsvParseError);
     expect((err as CsvParseError).line).toBe(2);
-    expect((err as Error).message).toMatch(/^CSV input: Malformed CSV at .*file line 2\), field 2: Invalid Opening Quote/);
-    await expect(readCsv(text('a,b\n1,"2\n3,4\n'))).rejects.toThrow(/Malformed CSV at .*Quote Not Closed/);
+    expect((err as Error).message).toMatch(/^CSV input: Malformed CSV at row 0 \(file line 2\), field 2: Invalid Opening Quote/);
+    await expect(readCsv(text('a,b\n1,"2\n3,4\n'))).rejects.toThrow(/Malformed CSV at row 0 \(file line 3\), field 2: Quote Not Closed/);
+    await expect(readCsv(text('a,"b\n1,2\n'))).rejects.toThrow(/Malformed CSV at line 2, field 2: Quote Not Closed/);
   });
 });

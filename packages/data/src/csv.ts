@@ -180,6 +180,8 @@ async function* records(source: CsvSource, delimiter: string): AsyncGenerator<Pa
         {
           source: name,
           line: e.lines,
+          // csv-parse counts the header as record 0, so the failing data row is records − 1.
+          ...(typeof e.records === 'number' && e.records >= 1 ? { row: e.records - 1 } : {}),
           ...(typeof e.column === 'number' ? { fieldIndex: e.column } : {}),
         },
         err,

@@ -211,9 +211,10 @@ export class CsvParseError extends RecurDataError {
   readonly source: string | undefined;
   constructor(message: string, where: DataErrorLocation & { source?: string; fieldIndex?: number }, cause: unknown) {
     const field = where.fieldIndex !== undefined ? `, field ${where.fieldIndex + 1}` : '';
+    const at = where.row === undefined && where.column === undefined && where.line !== undefined ? `line ${where.line}` : describeLocation(where);
     super(
       'CSV_PARSE',
-      `${where.source !== undefined ? `${where.source}: ` : ''}Malformed CSV at ${describeLocation(where)}${field}: ${message}. Fix the quoting on that line (a field with a quote must be wholly quoted, with inner quotes doubled).`,
+      `${where.source !== undefined ? `${where.source}: ` : ''}Malformed CSV at ${at}${field}: ${message}. Fix the quoting on that line (a field with a quote must be wholly quoted, with inner quotes doubled).`,
       where,
       { cause },
     );
