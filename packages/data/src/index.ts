@@ -42,7 +42,7 @@ export {
   type ScalerFitOptions,
   type FittedOn,
 } from './scalers';
-export { readCsv, readCsvChunks, type CsvOptions, type CsvChunk, type CsvSource, type MissingPolicy, type TimestampSpec } from './csv';
+export { CSV_NON_FINITE, CSV_NUMBER, readCsv, readCsvChunks, type CsvOptions, type CsvChunk, type CsvSource, type MissingPolicy, type TimestampSpec } from './csv';
 export { Vocabulary, type VocabularyBuildOptions, type VocabularyJSON } from './vocabulary';
 export { Tokenizer, CharTokenizer, WordTokenizer, tokenizerFromJSON, type TokenizerJSON } from './tokenizers';
 export { languageModelBatches, oneHot, type LmBatchOptions, type LmBatch, type LmBatches } from './lm-batches';

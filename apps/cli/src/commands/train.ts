@@ -7,9 +7,7 @@
  */
 import { existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { describeSchemaIssue } from '@recur/backend';
 import { CheckpointError, createModel, loadCheckpoint, saveModel, type Checkpoint, type Model } from '@recur/core';
-import { z } from 'zod';
 import type { CommandContext } from '../cli.js';
 import { resolveBackendFlag } from '../backends.js';
 import { datasetInfo, loadSeries, requireDir } from '../data-source.js';
@@ -21,43 +19,17 @@ import { printScores, scoresJson } from '../forecast/print.js';
 import { formatDuration } from '../output.js';
 import { trainSession } from '../train/session.js';
 import { trainLanguageModel } from '../train/lm.js';
-import { checkStoredFlags, type FlagValues } from '../options.js';
-import { findCommand } from '../spec.js';
+import type { FlagValues } from '../options.js';
 import { CLI_FILE_LIMITS, readTextFile } from '../user-files.js';
-import { RUN_FILES, writeJson, writeText, type RunFile } from '../run-files.js';
+import { parseRunFile, RUN_FILES, writeJson, writeText, type RunFile } from '../run-files.js';
 
 const RUN_FLAG_EXCLUDE = new Set(['json', 'debug', 'config', 'resume']);
-
-/** zod schema of run.json (the flags inside are then checked against \`recur train\`'s flag specs). */
-const runFileSchema = z.object(
-  {
-    format: z.literal('recur-cli-run', { error: 'expected "recur-cli-run"' }),
-    version: z.literal(1, { error: 'expected 1' }),
-    flags: z.record(z.string(), z.unknown(), { error: 'expected an object of flag values' }),
-  },
-  { error: 'expected a JSON object' },
-);
 
 async function readRunFile(dir: string): Promise<RunFile> {
   requireDir(dir, 'Run directory');
   const path = join(dir, RUN_FILES.run);
   if (!existsSync(path)) throw new CliUserError(`${dir} has no ${RUN_FILES.run}; --resume needs a directory written by \`recur train\`.`);
-  const damaged = ' The run directory is damaged; start a new run.';
-  let raw: unknown;
-  const text = await readTextFile(path, CLI_FILE_LIMITS.run);
-  try {
-    raw = JSON.parse(text);
-  } catch (cause) {
-    throw new CheckpointError(path, `is not valid JSON (${(cause as Error).message}).${damaged}`, { cause });
-  }
-  const parsed = runFileSchema.safeParse(raw, { reportInput: true });
-  if (!parsed.success) {
-    const { field, text: why } = describeSchemaIssue(parsed.error.issues[0]!);
-    throw new CheckpointError(path, `${why}.${damaged}`, { field });
-  }
-  const train = findCommand('train')!;
-  const flags = checkStoredFlags(train, parsed.data.flags, (field, message) => new CheckpointError(path, `field flags.${field}: ${message}${damaged}`, { field: `flags.${field}` }));
-  return { format: 'recur-cli-run', version: 1, flags };
+  return parseRunFile(await readTextFile(path, CLI_FILE_LIMITS.run), path);
 }
 
 /** `recur train`. */

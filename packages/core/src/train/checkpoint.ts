@@ -124,7 +124,16 @@ const checkpointMetaSchema = z.object(
     schedule: z
       .object({ n: int0(), lr: finite(), best: finite().nullable(), badEpochs: int0(), cooldownLeft: int0() })
       .nullable(),
-    position: z.object({ epoch: int0(), index: int0(), chunk: int0(), order: z.array(int0()).max(100_000_000, { error: 'expected at most 10^8 batches' }) }),
+    position: z.object({
+      epoch: int0(),
+      index: int0(),
+      chunk: int0(),
+      // The epoch's batch order: a permutation of 0..n−1 (n batches), as fit makes it.
+      order: z
+        .array(int0(), { error: 'expected an array of batch indices' })
+        .max(100_000_000, { error: 'expected at most 10^8 batches' })
+        .refine((o) => o.every((v) => v < o.length) && new Set(o).size === o.length, { error: 'expected a permutation of 0..n-1 (each batch index once)' }),
+    }),
     epochLoss: z.object({ sum: finite(), weight: finite('a non-negative number').refine((v) => v >= 0, { error: 'expected a non-negative number' }) }),
     hasCarried: z.boolean({ error: 'expected true or false' }),
     history: z.array(z.object({ epoch: int0(), loss: finite(), valLoss: finite().nullable(), lr: finite() }), { error: 'expected an array of epoch logs' }),
