@@ -9,6 +9,7 @@
  * bounded: a file larger than the caller's named limit is refused before it is read.
  */
 import type * as NodeFs from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import { RecurError } from './errors.js';
 
 /** Why a file could not be read. */
@@ -162,7 +163,7 @@ export async function readRegularFile(path: string, limit: FileSizeLimit): Promi
 
 /** An open, checked regular file. Close `handle` when done. */
 export interface OpenRegularFile {
-  readonly handle: import('node:fs/promises').FileHandle;
+  readonly handle: FileHandle;
   /** Size in bytes when it was opened. */
   readonly size: number;
 }
@@ -175,7 +176,7 @@ export interface OpenRegularFile {
  */
 export async function openRegularFile(path: string, limit?: FileSizeLimit): Promise<OpenRegularFile> {
   const fs = nodeFs();
-  let handle: import('node:fs/promises').FileHandle;
+  let handle: FileHandle;
   try {
     handle = await fs.promises.open(path, openFlags(fs));
   } catch (cause) {

@@ -369,7 +369,7 @@ describe('CSV', () => {
     // Cells that stay one cell (no delimiter, quote, line break or NUL; not blank).
     const cell = fc
       .oneof(fc.stringMatching(/^[+-]?[0-9.eExXoObB_a-fA-F]{1,8}$/), fc.double({ noNaN: true }).map(String), hostileText)
-      .filter((t) => t.trim().length > 0 && !/[",\r\n\u0000\uFEFF]/.test(t));
+      .filter((t) => t.trim().length > 0 && !/[",\r\n\uFEFF]/.test(t) && !t.includes(String.fromCharCode(0)));
     await fc.assert(
       fc.asyncProperty(cell, async (text) => {
         const outcome = await expectLoadOrTypedError('CSV number grammar', () => readCsv({ text: `v\n1\n${text}\n` }), {

@@ -35,8 +35,11 @@ type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
 /** Every path (keys from the root) in a JSON document, the root itself excluded. */
 export function jsonPaths(doc: unknown, prefix: (string | number)[] = [], out: (string | number)[][] = []): (string | number)[][] {
-  if (Array.isArray(doc)) doc.slice(0, 8).forEach((v, i) => (out.push([...prefix, i]), jsonPaths(v, [...prefix, i], out)));
-  else if (doc !== null && typeof doc === 'object') for (const [k, v] of Object.entries(doc)) (out.push([...prefix, k]), jsonPaths(v, [...prefix, k], out));
+  const children: [string | number, unknown][] = Array.isArray(doc) ? doc.slice(0, 8).map((v, i) => [i, v]) : doc !== null && typeof doc === 'object' ? Object.entries(doc) : [];
+  for (const [k, v] of children) {
+    out.push([...prefix, k]);
+    jsonPaths(v, [...prefix, k], out);
+  }
   return out;
 }
 
@@ -94,23 +97,25 @@ export async function expectLoadOrTypedError<T>(
   countCase(family);
   const started = performance.now();
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let outcome: 'loaded' | 'refused';
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`${family}: a case took more than ${CASE_LIMIT_MS} ms (hang?)`)), CASE_LIMIT_MS * 2);
   });
   try {
     const value = await Promise.race([Promise.resolve().then(load), deadline]);
     await options.check?.(value);
-    return 'loaded';
+    outcome = 'loaded';
   } catch (e) {
     if (!isTypedError(e)) throw new Error(`${family}: untyped error ${(e as Error)?.constructor?.name}: ${(e as Error)?.message}`, { cause: e });
     if (options.allowed && !options.allowed.some((c) => e instanceof c)) {
       throw new Error(`${family}: ${(e as Error).constructor.name} (${(e as RecurError).code}) is not one of ${options.allowed.map((c) => c.name).join(', ')}: ${(e as Error).message}`, { cause: e });
     }
     expect((e as Error).message.length).toBeGreaterThan(10);
-    return 'refused';
+    outcome = 'refused';
   } finally {
     clearTimeout(timer);
-    const ms = performance.now() - started;
-    if (ms > CASE_LIMIT_MS) throw new Error(`${family}: a case took ${ms.toFixed(0)} ms (limit ${CASE_LIMIT_MS} ms)`);
   }
+  const ms = performance.now() - started;
+  if (ms > CASE_LIMIT_MS) throw new Error(`${family}: a case took ${ms.toFixed(0)} ms (limit ${CASE_LIMIT_MS} ms)`);
+  return outcome;
 }
