@@ -1,6 +1,7 @@
 /**
  * The one way recur reads a file it is given (Node only; the file system is reached through
- * `process.getBuiltinModule`, so browsers bundling this package never load `node:fs`).
+ * `process.getBuiltinModule` or a dynamic import, so browsers bundling this package never load
+ * `node:fs`).
  *
  * Every path is opened once, with `O_NONBLOCK` so that opening a FIFO cannot hang, and checked
  * with `fstat` on that same descriptor before one byte is read: anything but a regular file
@@ -51,13 +52,28 @@ export interface FileSizeLimit {
 /** The slice of `node:fs` this module needs (sync API, handles). */
 type Fs = typeof NodeFs;
 
+/** `node:fs`, synchronously (Node ≥ 20.16: `process.getBuiltinModule`). */
 function nodeFs(): Fs {
   const p = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
   const fs = p?.getBuiltinModule?.('node:fs') as Fs | undefined;
   if (fs === undefined) {
-    throw new RecurError('E_UNSUPPORTED_ENVIRONMENT', 'Reading files needs Node 20.16 or newer (process.getBuiltinModule); in a browser, pass the bytes yourself.');
+    throw new RecurError('E_UNSUPPORTED_ENVIRONMENT', 'Reading files synchronously needs Node 20.16 or newer (process.getBuiltinModule); in a browser, pass the bytes yourself.');
   }
   return fs;
+}
+
+/**
+ * `node:fs` for the async functions: `process.getBuiltinModule` where it exists, else a dynamic
+ * import through a specifier bundlers do not follow (older Node 20 releases).
+ */
+async function nodeFsAsync(): Promise<Fs> {
+  const p = (globalThis as { process?: { getBuiltinModule?: unknown; versions?: { node?: string } } }).process;
+  if (typeof p?.getBuiltinModule === 'function') return nodeFs();
+  if (typeof p?.versions?.node !== 'string') {
+    throw new RecurError('E_UNSUPPORTED_ENVIRONMENT', "Reading files needs Node's file system; in a browser, pass the bytes yourself.");
+  }
+  const specifier = ['node', 'fs'].join(':');
+  return (await import(/* webpackIgnore: true */ /* @vite-ignore */ specifier)) as Fs;
 }
 
 /** Human words for what a non-regular path is. */
@@ -175,7 +191,7 @@ export interface OpenRegularFile {
  * @throws {FileReadError} naming the path and the problem.
  */
 export async function openRegularFile(path: string, limit?: FileSizeLimit): Promise<OpenRegularFile> {
-  const fs = nodeFs();
+  const fs = await nodeFsAsync();
   let handle: FileHandle;
   try {
     handle = await fs.promises.open(path, openFlags(fs));
