@@ -35,7 +35,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validForecastPipeline, validLmTokenizer } from '../pipeline-schemas.js';
 import { parseRunFile } from '../run-files.js';
 import { CLI_FILE_LIMITS, readTextFile } from '../user-files.js';
-import { byteMutation, expectLoadOrTypedError, FAMILY_COUNTS, FUZZ_SEED, isTypedError, jsonMutation } from './harness.js';
+import { byteMutation, expectLoadOrTypedError, FAMILY_COUNTS, FUZZ_SCALE, FUZZ_SEED, isTypedError, jsonMutation } from './harness.js';
 
 const backend = createCpuBackend();
 const TIMEOUT = 60_000;
@@ -116,7 +116,7 @@ describe('model directory (config.json + model.safetensors)', () => {
       fc.asyncProperty(jsonMutation(manifest), async ({ mutated }) => {
         await expectLoadOrTypedError('config.json field mutations', load(await modelWith(mutated, modelFiles['model.safetensors']!)), { allowed: [ModelFormatError] });
       }),
-      { ...run, numRuns: 400 },
+      { ...run, numRuns: 400 * FUZZ_SCALE },
     );
   }, TIMEOUT);
 
@@ -129,7 +129,7 @@ describe('model directory (config.json + model.safetensors)', () => {
         const outcome = await expectLoadOrTypedError('config.json huge sizes', load(await modelWith(doc, modelFiles['model.safetensors']!)), { allowed: [ModelFormatError] });
         expect(outcome).toBe('refused');
       }),
-      { ...run, numRuns: 60 },
+      { ...run, numRuns: 60 * FUZZ_SCALE },
     );
   }, TIMEOUT);
 
@@ -138,7 +138,7 @@ describe('model directory (config.json + model.safetensors)', () => {
       fc.asyncProperty(byteMutation(modelFiles['config.json']!), async ({ bytes }) => {
         await expectLoadOrTypedError('config.json byte damage', load({ ...modelFiles, 'config.json': bytes }), { allowed: [ModelFormatError] });
       }),
-      { ...run, numRuns: 300 },
+      { ...run, numRuns: 300 * FUZZ_SCALE },
     );
   }, TIMEOUT);
 
@@ -147,7 +147,7 @@ describe('model directory (config.json + model.safetensors)', () => {
       fc.asyncProperty(byteMutation(modelFiles['model.safetensors']!), async ({ bytes }) => {
         await expectLoadOrTypedError('model.safetensors byte damage', load(await modelWith(JSON.parse(JSON.stringify(manifest)), bytes)), { allowed: [ModelFormatError] });
       }),
-      { ...run, numRuns: 300 },
+      { ...run, numRuns: 300 * FUZZ_SCALE },
     );
   }, TIMEOUT);
 
@@ -158,7 +158,7 @@ describe('model directory (config.json + model.safetensors)', () => {
         const weights = withHeader(mutated, data);
         await expectLoadOrTypedError('safetensors header mutations', load(await modelWith(JSON.parse(JSON.stringify(manifest)), weights)), { allowed: [ModelFormatError] });
       }),
-      { ...run, numRuns: 300 },
+      { ...run, numRuns: 300 * FUZZ_SCALE },
     );
   }, TIMEOUT);
 });
@@ -184,7 +184,7 @@ describe('training checkpoint', () => {
       fc.asyncProperty(byteMutation(checkpointBytes), async ({ bytes }) => {
         await expectLoadOrTypedError('checkpoint byte damage', decodeAndResume(bytes), { allowed: [CheckpointError] });
       }),
-      { ...run, numRuns: 300 },
+      { ...run, numRuns: 300 * FUZZ_SCALE },
     );
   }, TIMEOUT);
 
@@ -196,7 +196,7 @@ describe('training checkpoint', () => {
         const bytes = encodeSafetensors(tensors, { ...metadata, checkpoint: JSON.stringify(mutated) });
         await expectLoadOrTypedError('checkpoint metadata mutations', decodeAndResume(bytes), { allowed: [CheckpointError] });
       }),
-      { ...run, numRuns: 400 },
+      { ...run, numRuns: 400 * FUZZ_SCALE },
     );
   }, TIMEOUT);
 
@@ -208,7 +208,7 @@ describe('training checkpoint', () => {
         const bytes = encodeSafetensors(tensors, { ...metadata, checkpoint: text.slice(0, at) + ch + text.slice(at + 1) });
         await expectLoadOrTypedError('checkpoint metadata text damage', decodeAndResume(bytes), { allowed: [CheckpointError] });
       }),
-      { ...run, numRuns: 200 },
+      { ...run, numRuns: 200 * FUZZ_SCALE },
     );
   }, TIMEOUT);
 });
@@ -225,7 +225,7 @@ describe('run.json', () => {
       fc.asyncProperty(jsonMutation(good), async ({ mutated }) => {
         await expectLoadOrTypedError('run.json field mutations', () => parseRunFile(JSON.stringify(mutated), 'run.json'), { allowed: [CheckpointError] });
       }),
-      { ...run, numRuns: 300 },
+      { ...run, numRuns: 300 * FUZZ_SCALE },
     );
   }, TIMEOUT);
 
@@ -235,7 +235,7 @@ describe('run.json', () => {
       fc.asyncProperty(byteMutation(bytes), async ({ bytes: b }) => {
         await expectLoadOrTypedError('run.json byte damage', () => parseRunFile(decoder.decode(b), 'run.json'), { allowed: [CheckpointError] });
       }),
-      { ...run, numRuns: 200 },
+      { ...run, numRuns: 200 * FUZZ_SCALE },
     );
   }, TIMEOUT);
 });
@@ -259,7 +259,7 @@ describe('pipeline sections of config.json', () => {
           },
         });
       }),
-      { ...run, numRuns: 400 },
+      { ...run, numRuns: 400 * FUZZ_SCALE },
     );
   }, TIMEOUT);
 
@@ -277,7 +277,7 @@ describe('pipeline sections of config.json', () => {
           },
         });
       }),
-      { ...run, numRuns: 200 },
+      { ...run, numRuns: 200 * FUZZ_SCALE },
     );
   }, TIMEOUT);
 });
@@ -297,7 +297,7 @@ describe('saved scaler and tokenizer (@recur/data)', () => {
           },
         });
       }),
-      { ...run, numRuns: 300 },
+      { ...run, numRuns: 300 * FUZZ_SCALE },
     );
   }, TIMEOUT);
 
@@ -313,7 +313,7 @@ describe('saved scaler and tokenizer (@recur/data)', () => {
           },
         });
       }),
-      { ...run, numRuns: 300 },
+      { ...run, numRuns: 300 * FUZZ_SCALE },
     );
   }, TIMEOUT);
 });
@@ -342,7 +342,7 @@ describe('CSV', () => {
         for (const [at, s] of edits) t = t.slice(0, at) + s + t.slice(at);
         await expectLoadOrTypedError('CSV text insertions', readAll(encoder.encode(t)), { allowed: [RecurDataError] });
       }),
-      { ...run, numRuns: 300 },
+      { ...run, numRuns: 300 * FUZZ_SCALE },
     );
   }, TIMEOUT);
 
@@ -351,7 +351,7 @@ describe('CSV', () => {
       fc.asyncProperty(byteMutation(goodBytes), async ({ bytes }) => {
         await expectLoadOrTypedError('CSV byte damage', readAll(bytes), { allowed: [RecurDataError] });
       }),
-      { ...run, numRuns: 300 },
+      { ...run, numRuns: 300 * FUZZ_SCALE },
     );
   }, TIMEOUT);
 
@@ -361,7 +361,7 @@ describe('CSV', () => {
       fc.asyncProperty(fc.oneof(fc.uint8Array({ maxLength: 512 }), magic.map((m) => Uint8Array.from([...m, ...goodBytes]))), async (bytes) => {
         await expectLoadOrTypedError('CSV arbitrary bytes', readAll(bytes), { allowed: [RecurDataError] });
       }),
-      { ...run, numRuns: 200 },
+      { ...run, numRuns: 200 * FUZZ_SCALE },
     );
   }, TIMEOUT);
 
@@ -384,7 +384,7 @@ describe('CSV', () => {
           expect(Math.abs(Number(text.trim()))).toBeGreaterThan(3.4028234663852886e38);
         }
       }),
-      { ...run, numRuns: 400 },
+      { ...run, numRuns: 400 * FUZZ_SCALE },
     );
   }, TIMEOUT);
 });

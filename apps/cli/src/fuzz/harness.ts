@@ -9,8 +9,13 @@ import { RecurDataError } from '@recur/data';
 import fc from 'fast-check';
 import { expect } from 'vitest';
 
-/** The seed of every family (a failure prints its own seed and path to replay it). */
-export const FUZZ_SEED = 19;
+/**
+ * The seed of every family (a failure prints its own seed and path to replay it). CI uses 19;
+ * `RECUR_FUZZ_SEED=<n>` explores other inputs locally, `RECUR_FUZZ_SCALE=<k>` runs k× the cases.
+ */
+export const FUZZ_SEED = Number(process.env.RECUR_FUZZ_SEED ?? 19);
+/** Multiplier of every family's run count (1 in CI). */
+export const FUZZ_SCALE = Math.max(1, Number(process.env.RECUR_FUZZ_SCALE ?? 1));
 /** Longest any single case may take (a hang, or a huge allocation, shows up as a failure). */
 export const CASE_LIMIT_MS = 2_000;
 
