@@ -1,6 +1,7 @@
 /**
  * @recur/data: windowing, scaling, chronological splits, CSV readers and tokenizers for
- * sequence data. Works on plain typed arrays; no dependency on the backends or core.
+ * sequence data. Works on plain typed arrays; no dependency on the compute backends or core (only
+ * on @recur/backend's file-read helper and schema-issue wording, and on zod for saved JSON).
  *
  * @packageDocumentation
  */
