@@ -2,10 +2,11 @@
  * Where a forecaster's data comes from: a CSV file or a bundled dataset. Checks paths up front so
  * a missing file is one clear message.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { readCsv, type MissingPolicy, type Series } from '@recur/data';
 import { DATASETS, loadDataset, type DatasetInfo, type SeriesDatasetName } from '@recur/datasets';
 import { CliUserError } from './errors.js';
+import { CLI_FILE_LIMITS, readCsvHead, readTextFile } from './user-files.js';
 
 /** A data source as stored in a model's pipeline (paths are absolute). */
 export interface DataSourceSpec {
@@ -25,10 +26,15 @@ export interface LoadedData {
 
 const TIME_NAMES = ['date', 'time', 'timestamp', 'datetime', 'ds', 'month', 'day'];
 
-/** Fail with one line when a file the user named does not exist or is a directory. */
+/** Fail with one line when a file the user named does not exist or is not a regular file (a directory, a FIFO, a device). */
 export function requireFile(path: string, what: string): void {
   if (!existsSync(path)) throw new CliUserError(`${what} not found: ${path}`);
-  if (statSync(path).isDirectory()) throw new CliUserError(`${what} is a directory, not a file: ${path}`);
+  const st = statSync(path); // stat never blocks, even on a FIFO
+  if (st.isDirectory()) throw new CliUserError(`${what} is a directory, not a file: ${path}`);
+  if (!st.isFile()) {
+    const kind = st.isFIFO() ? 'a FIFO (named pipe)' : st.isCharacterDevice() ? 'a character device' : st.isBlockDevice() ? 'a block device' : st.isSocket() ? 'a socket' : 'not a regular file';
+    throw new CliUserError(`${what} is ${kind}, not a regular file: ${path}`);
+  }
 }
 
 /** Fail with one line when a directory the user named does not exist. */
@@ -38,8 +44,8 @@ export function requireDir(path: string, what: string): void {
 }
 
 /** The header row of a CSV file. */
-export function csvHeader(path: string): string[] {
-  const text = readFileSync(path, 'utf8');
+export async function csvHeader(path: string): Promise<string[]> {
+  const text = await readCsvHead(path);
   const first = text.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ?? '';
   return first.split(',').map((c) => c.trim().replace(/^"(.*)"$/, '$1'));
 }
@@ -87,7 +93,7 @@ function levenshtein(a: string, b: string): number {
 export async function loadSeries(source: DataSourceSpec, columns?: readonly string[]): Promise<LoadedData> {
   if (source.csv !== undefined) {
     requireFile(source.csv, 'Data file');
-    const header = csvHeader(source.csv);
+    const header = await csvHeader(source.csv);
     let timestamp = source.timestamp ?? undefined;
     if (source.timestamp === undefined) timestamp = header.find((h) => TIME_NAMES.includes(h.toLowerCase()));
     if (timestamp !== undefined && timestamp !== null && !header.includes(timestamp)) {
@@ -96,9 +102,8 @@ export async function loadSeries(source: DataSourceSpec, columns?: readonly stri
     // Read only the columns the model uses when they are known (other columns may hold text).
     const wanted = columns ? [...new Set(columns)] : undefined;
     const missing = source.missing ?? 'error';
-    // With a fill policy, literal NaN cells count as missing too (with 'error' they are reported by row and column).
-    const missingValues = missing === 'error' ? undefined : ['', 'NA', 'N/A', 'null', 'NULL', 'NaN', 'nan'];
-    const series = await readCsv(source.csv, { ...(timestamp ? { timestamp } : {}), ...(wanted ? { columns: wanted } : {}), missing, ...(missingValues ? { missingValues } : {}) });
+    // With a fill policy, NaN / inf cells count as missing (@recur/data); with 'error' they are reported by row and column.
+    const series = await readCsv(source.csv, { ...(timestamp ? { timestamp } : {}), ...(wanted ? { columns: wanted } : {}), missing });
     return { series, info: null, label: source.csv };
   }
   const name = source.dataset ?? 'co2-concentration';
@@ -112,7 +117,7 @@ export async function loadSeries(source: DataSourceSpec, columns?: readonly stri
 export async function loadText(source: { text?: string; dataset?: string }): Promise<{ text: string; label: string }> {
   if (source.text !== undefined) {
     requireFile(source.text, 'Text file');
-    return { text: readFileSync(source.text, 'utf8'), label: source.text };
+    return { text: await readTextFile(source.text, CLI_FILE_LIMITS.text), label: source.text };
   }
   const name = source.dataset ?? 'moby-dick';
   const info = datasetInfo(name);

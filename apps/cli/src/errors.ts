@@ -40,7 +40,18 @@ function isDataError(e: unknown): e is RecurDataError {
 /** Map any thrown value to a message and an exit code. */
 export function classifyError(e: unknown): ClassifiedError {
   if (e instanceof CliUserError) return { exitCode: 1, message: oneLine(e.message), code: e.code };
-  if (e instanceof RecurError) return { exitCode: 1, message: oneLine(e.message), code: e.code };
+  if (e instanceof RecurError) {
+    let message = oneLine(e.message);
+    // The library names its API options; on the command line they are flags.
+    if (e.code === 'E_NON_FINITE') {
+      message = message
+        .replace('enable clipNorm / clipValue', 'set --clip (gradient-norm clipping, e.g. --clip 1)')
+        .replace('enable clipNorm', 'set --clip (gradient-norm clipping, e.g. --clip 1)')
+        .replace('enable gradient clipping', 'set --clip (e.g. --clip 1)')
+        .replace(/lower the learning rate/i, (m) => `${m} (--lr)`);
+    }
+    return { exitCode: 1, message, code: e.code };
+  }
   if (isDataError(e)) {
     // @recur/data names its API option; on the command line it is the --missing flag.
     const message = oneLine(e.message).replace('(missing: "ffill" | "interpolate")', '(recur train --missing ffill|interpolate)');

@@ -2,9 +2,9 @@
  * Flag values: command line first, then the `--config` file, then the defaults of the spec.
  * Every value is parsed and checked here, so commands get typed values or a one-line error.
  */
-import { readFileSync } from 'node:fs';
 import { CliUserError } from './errors.js';
 import { requireFile } from './data-source.js';
+import { CLI_FILE_LIMITS, readTextFileSync } from './user-files.js';
 import { GLOBAL_FLAGS, type CommandSpec, type FlagSpec } from './spec.js';
 
 /** Resolved flag values of one command run. */
@@ -59,7 +59,7 @@ export function readConfigFile(path: string, command: CommandSpec): Record<strin
   requireFile(path, 'Config file');
   let json: unknown;
   try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
+    json = JSON.parse(readTextFileSync(path, CLI_FILE_LIMITS.config));
   } catch (e) {
     throw new CliUserError(`Config file ${path} is not valid JSON: ${(e as Error).message}`);
   }
@@ -87,6 +87,28 @@ export function readConfigFile(path: string, command: CommandSpec): Record<strin
   }
   delete merged.config;
   return merged;
+}
+
+/**
+ * Check flag values stored in a file (a run's run.json): every key must be a flag of `command`
+ * and every value must parse as that flag's type. Returns the parsed values.
+ *
+ * @param onError Turns (flag name, message) into the error to throw.
+ */
+export function checkStoredFlags(command: CommandSpec, stored: Record<string, unknown>, onError: (field: string, message: string) => Error): FlagValues {
+  const specs = new Map([...command.flags, ...GLOBAL_FLAGS].map((f) => [f.name, f]));
+  const out: FlagValues = {};
+  for (const [k, v] of Object.entries(stored)) {
+    const f = specs.get(k);
+    if (f === undefined) throw onError(k, `"${k}" is not a flag of \`recur ${command.name}\`.`);
+    if (v === undefined || v === null) continue;
+    try {
+      out[k] = parseValue(f, v, 'config');
+    } catch (e) {
+      throw onError(k, (e as Error).message.replace(`"${f.name}" in the config file`, `"${f.name}"`));
+    }
+  }
+  return out;
 }
 
 /**

@@ -57,6 +57,11 @@ export class Output {
     if (this.json) this.streams.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
   }
 
+  /** A warning line on stderr (always, also with --json): `recur: warning: …`. */
+  warn(text: string): void {
+    this.streams.stderr.write(`recur: warning: ${text}\n`);
+  }
+
   /** An error line on stderr (always). */
   error(text: string): void {
     this.streams.stderr.write(`${text}\n`);

@@ -27,6 +27,16 @@ export type {
   SoftmaxParams,
   Tensor,
 } from './spec.js';
+export {
+  FileReadError,
+  openRegularFile,
+  readRegularFile,
+  readRegularFileSync,
+  type FileReadProblem,
+  type FileSizeLimit,
+  type OpenRegularFile,
+} from './files.js';
+export { describeSchemaIssue, formatFieldPath, previewValue, type SchemaIssue } from './schema-issues.js';
 export { CELL_KINDS, GATE_COUNT, GATE_ORDER, hasCellState, isCellKind, type CellKind } from './cells.js';
 export {
   normalizeCapabilities,

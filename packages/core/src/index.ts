@@ -10,7 +10,7 @@ export { Parameter, TensorScope } from './nn/parameter.js';
 export { Recurrent, dropoutMask, type CellParameters, type RecurrentCache, type RecurrentForward, type RecurrentForwardArgs, type RecurrentOptions } from './nn/recurrent.js';
 export { Dense } from './nn/dense.js';
 export { Embedding } from './nn/embedding.js';
-export { validateModelConfig, type InitConfig, type ModelConfig, type ModelConfigInput, type ModelKind } from './model/config.js';
+export { countParameters, MODEL_LIMITS, parameterShapes, validateModelConfig, type InitConfig, type ModelConfig, type ModelConfigInput, type ModelKind } from './model/config.js';
 export { batchFromSequences, resolveLengths, stepWeights, type Batch } from './model/batch.js';
 export {
   Model,
@@ -32,6 +32,7 @@ export { trainStep, type TrainStepOptions, type TrainStepResult } from './train/
 export { evaluate } from './train/evaluate.js';
 export { fit, type CallbackResult, type FitCallbacks, type FitOptions, type History, type StepInfo } from './train/fit.js';
 export {
+  CHECKPOINT_FORMAT,
   decodeCheckpoint,
   encodeCheckpoint,
   loadCheckpoint,

@@ -9,11 +9,12 @@ import {
   InvalidTimestampError,
   MissingValueError,
   NonFiniteValueError,
+  NotCsvError,
   NotNumericError,
   RaggedRowError,
+  RecurDataError,
   TimestampOrderError,
   UnknownColumnError,
-  type RecurDataError,
 } from './errors';
 
 const fixture = (name: string): string => fileURLToPath(new URL(`./__fixtures__/${name}`, import.meta.url));
@@ -216,5 +217,66 @@ describe('readCsvChunks (streaming)', () => {
     expect(seenAtFirst).toBeGreaterThan(0);
     expect(seenAtFirst).toBeLessThan(total / 4);
     expect(produced).toBeLessThan(total / 2);
+  });
+});
+
+describe('CSV input checks (issue 19)', () => {
+  const text = (t: string) => ({ text: t });
+  const bytes = (b: Uint8Array) => ({
+    async *[Symbol.asyncIterator]() {
+      yield b;
+    },
+  });
+  const ok = 'date,value\n2020-01-01,1\n2020-01-02,2\n';
+
+  it('numbers follow one grammar: decimal with an optional exponent; 0x1A, 0b11, 0o17 are refused', async () => {
+    const s = await readCsv(text('v\n12\n-0.5\n.5\n5.\n1e-3\n+2.5E+2\n'));
+    expect(Array.from(s.column('v'))).toEqual([12, -0.5, 0.5, 5, Math.fround(1e-3), 250]);
+    for (const bad of ['0x1A', '0b11', '0o17', '1_000', 'Infinity ', '1e', '--1', '0x']) {
+      const err = await readCsv(text(`v\n1\n${bad}\n`)).catch((e: unknown) => e);
+      expect(err, bad).toBeInstanceOf(RecurDataError);
+      expect((err as RecurDataError).code, bad).toMatch(/NOT_NUMERIC|NON_FINITE/);
+    }
+    await expect(readCsv(text('v\n1\n0x1A\n'))).rejects.toThrow(/"0x1A" at row 1.*hexadecimal, octal and binary literals are not CSV numbers/);
+  });
+
+  it('NaN and inf only under a missing-value policy', async () => {
+    await expect(readCsv(text('v\n1\nNaN\n3\n'))).rejects.toThrow(NonFiniteValueError);
+    await expect(readCsv(text('v\n1\n-inf\n3\n'))).rejects.toThrow(/Value -Infinity at row 1/);
+    const s = await readCsv(text('v\n1\nNaN\ninf\n4\n'), { missing: 'interpolate' });
+    expect(Array.from(s.column('v'))).toEqual([1, 2, 3, 4]);
+  });
+
+  it('refuses UTF-16, UTF-32, gzip, zip, NUL bytes, invalid UTF-8 and JSON, saying what the input looks like', async () => {
+    const enc = new TextEncoder().encode(ok);
+    const utf16 = new Uint8Array([0xff, 0xfe, ...Array.from(enc).flatMap((b) => [b, 0])]);
+    const cases: [Uint8Array, RegExp][] = [
+      [utf16, /looks like UTF-16 LE text \(byte-order mark FF FE\)/],
+      [new Uint8Array(Array.from(enc).flatMap((b) => [b, 0])), /UTF-16 LE text without a byte-order mark/],
+      [new Uint8Array([0xff, 0xfe, 0, 0, 0x61, 0, 0, 0]), /UTF-32 LE/],
+      [new Uint8Array([0x1f, 0x8b, 8, 0, 1, 2, 3]), /gzip-compressed data \(magic 1F 8B\).*gunzip/],
+      [new Uint8Array([0x50, 0x4b, 3, 4, 1, 2]), /zip archive/],
+      [new Uint8Array([...enc.slice(0, 12), 0, ...enc.slice(12)]), /binary data \(a NUL byte at byte 12\)/],
+      [new Uint8Array([...enc.slice(0, 12), 0xc3, 0x28, ...enc.slice(12)]), /invalid UTF-8/],
+      [new TextEncoder().encode('  {"date": [1, 2], "value": [3, 4]}\n'), /looks like JSON/],
+      [new TextEncoder().encode('[1, 2, 3]'), /looks like JSON/],
+    ];
+    for (const [b, pattern] of cases) {
+      const err = await readCsv(bytes(b)).catch((e: unknown) => e);
+      expect(err, String(pattern)).toBeInstanceOf(NotCsvError);
+      expect((err as Error).message).toMatch(pattern);
+    }
+    // A UTF-8 byte-order mark is fine.
+    const bom = await readCsv(bytes(new Uint8Array([0xef, 0xbb, 0xbf, ...enc])), { timestamp: 'date' });
+    expect(Array.from(bom.column('value'))).toEqual([1, 2]);
+  });
+
+  it('csv-parse errors become CsvParseError with the source, line and field', async () => {
+    const err = await readCsv(text('a,b\n1,2"x",3\n')).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CsvParseError);
+    expect((err as CsvParseError).line).toBe(2);
+    expect((err as Error).message).toMatch(/^CSV input: Malformed CSV at row 0 \(file line 2\), field 2: Invalid Opening Quote/);
+    await expect(readCsv(text('a,b\n1,"2\n3,4\n'))).rejects.toThrow(/Malformed CSV at row 0 \(file line 3\), field 2: Quote Not Closed/);
+    await expect(readCsv(text('a,"b\n1,2\n'))).rejects.toThrow(/Malformed CSV at line 2, field 2: Quote Not Closed/);
   });
 });

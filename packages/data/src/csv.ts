@@ -11,7 +11,8 @@
  * when a reader is called, through a specifier bundlers do not follow, so the package still
  * bundles for browsers (which use windows, scalers and splits but not this reader).
  */
-import type * as NodeFs from 'node:fs';
+import type * as NodeUrl from 'node:url';
+import { openRegularFile, RecurError } from '@recur/backend';
 import type * as CsvParse from 'csv-parse';
 import {
   CsvParseError,
@@ -26,6 +27,7 @@ import {
   TimestampOrderError,
   UnknownColumnError,
 } from './errors';
+import { decodeCsvText } from './text-input';
 import { nearestName } from './edit-distance';
 import { createSeries, type Series } from './series';
 import { importAtRuntime } from './node-import';
@@ -90,6 +92,21 @@ export interface CsvChunk {
 const DEFAULT_MISSING = ['', 'NA', 'N/A', 'null', 'NULL'];
 const F32_MAX = 3.4028234663852886e38;
 
+/**
+ * The number grammar of a CSV cell (after trimming): an optional sign, decimal digits with an
+ * optional decimal point, and an optional exponent. `12`, `-0.5`, `.5`, `5.`, `1e-3`, `+2.5E+10`
+ * are numbers; `0x1A`, `0b11`, `0o17`, `1_000`, `1,5` and `Infinity` are not (JavaScript's
+ * `Number()` would read the first three as 26, 3 and 15).
+ */
+export const CSV_NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/**
+ * Cells that spell a non-finite value: `NaN`, `inf`, `Infinity` (any case, optional sign). With the
+ * missing-value policy `'error'` they are refused ({@link NonFiniteValueError}); with `'ffill'` or
+ * `'interpolate'` they count as missing cells and are filled like one.
+ */
+export const CSV_NON_FINITE = /^[+-]?(?:nan|inf|infinity)$/i;
+
 function describeSource(source: CsvSource): string {
   if (typeof source === 'string') return `CSV file ${JSON.stringify(source)}`;
   if (source instanceof URL) return `CSV file ${source.href}`;
@@ -98,12 +115,15 @@ function describeSource(source: CsvSource): string {
 
 async function* openSource(source: CsvSource): AsyncGenerator<string | Uint8Array> {
   if (typeof source === 'string' || source instanceof URL) {
-    const fs = await importAtRuntime<typeof NodeFs>('node:fs');
-    const stream = fs.createReadStream(source);
+    const path = typeof source === 'string' ? source : (await importAtRuntime<typeof NodeUrl>('node:url')).fileURLToPath(source);
+    // A FIFO, a device or a directory is refused here, at once (FileReadError), instead of hanging.
+    const { handle } = await openRegularFile(path, { maxBytes: Number.MAX_SAFE_INTEGER, limitName: 'none', what: 'a CSV file' });
+    const stream = handle.createReadStream({ autoClose: true });
     try {
       for await (const chunk of stream) yield chunk as Uint8Array;
     } finally {
       stream.destroy();
+      await handle.close().catch(() => undefined);
     }
   } else if (typeof source === 'object' && source !== null && 'text' in source) {
     yield source.text;
@@ -123,7 +143,8 @@ interface ParsedRecord {
 async function* records(source: CsvSource, delimiter: string): AsyncGenerator<ParsedRecord> {
   const { parse } = await importAtRuntime<typeof CsvParse>('csv-parse');
   const parser = parse({ delimiter, info: true, relax_column_count: true, skip_empty_lines: true, trim: true, bom: true });
-  const input = openSource(source);
+  const name = describeSource(source);
+  const input = decodeCsvText(openSource(source), name);
   let stopped = false;
   const pump = (async () => {
     try {
@@ -149,10 +170,22 @@ async function* records(source: CsvSource, delimiter: string): AsyncGenerator<Pa
   try {
     for await (const r of parser as AsyncIterable<ParsedRecord>) yield r;
   } catch (err) {
-    if (err instanceof RecurDataError) throw err;
-    const e = err as { code?: string; message?: string; lines?: number; records?: number };
-    if (typeof e.code === 'string' && e.code.startsWith('CSV_')) {
-      throw new CsvParseError(e.message ?? String(err), { line: e.lines, row: e.records !== undefined ? Math.max(0, e.records - 1) : undefined }, err);
+    if (err instanceof RecurDataError || err instanceof RecurError) throw err;
+    const e = err as { name?: string; code?: string; message?: string; lines?: number; records?: number; column?: unknown };
+    // csv-parse's CsvError (codes CSV_QUOTE_NOT_CLOSED, INVALID_OPENING_QUOTE, …): file, line and field.
+    if (typeof e.code === 'string' && (e.name === 'CsvError' || e.code.startsWith('CSV_') || typeof e.lines === 'number')) {
+      const message = (e.message ?? String(err)).replace(/\.$/, '');
+      throw new CsvParseError(
+        message.length > 200 ? `${message.slice(0, 197)}...` : message,
+        {
+          source: name,
+          line: e.lines,
+          // csv-parse counts the header as record 0, so the failing data row is records − 1.
+          ...(typeof e.records === 'number' && e.records >= 1 ? { row: e.records - 1 } : {}),
+          ...(typeof e.column === 'number' ? { fieldIndex: e.column } : {}),
+        },
+        err,
+      );
     }
     throw err;
   } finally {
@@ -270,7 +303,7 @@ export async function* readCsvChunks(source: CsvSource, options: CsvOptions = {}
       const text = record[tsIdx]!;
       let t: number;
       if (typeof parseTs === 'function') t = parseTs(text);
-      else if (parseTs === 'number') t = text === '' ? NaN : Number(text);
+      else if (parseTs === 'number') t = CSV_NUMBER.test(text) ? Number(text) : NaN;
       else t = Date.parse(text);
       if (typeof t !== 'number' || !Number.isFinite(t)) throw new InvalidTimestampError(text, { row, column: tsSpec!.column, line });
       if (prevTs !== undefined && t <= prevTs) {
@@ -285,7 +318,7 @@ export async function* readCsvChunks(source: CsvSource, options: CsvOptions = {}
     pendTs[pendCount] = pos;
     for (let c = 0; c < w; c++) {
       const text = record[colIdx[c]!]!;
-      if (missingSet.has(text)) {
+      if (missingSet.has(text) || (policy !== 'error' && CSV_NON_FINITE.test(text))) {
         if (policy === 'error') throw new MissingValueError({ row, column: names[c]!, line });
         if (Number.isNaN(lastRow[c]!)) {
           throw new MissingValueError({ row, column: names[c]!, line }, `and there is no earlier value in this column to ${policy === 'ffill' ? 'carry forward' : 'interpolate from'}`);
@@ -298,11 +331,14 @@ export async function* readCsvChunks(source: CsvSource, options: CsvOptions = {}
         }
         continue;
       }
-      const v = Number(text);
-      if (Number.isNaN(v)) {
-        if (/^[+-]?nan$/i.test(text)) throw new NonFiniteValueError(NaN, { row, column: names[c]!, line });
+      if (!CSV_NUMBER.test(text)) {
+        if (CSV_NON_FINITE.test(text)) {
+          const nonFinite = /nan/i.test(text) ? NaN : text.startsWith('-') ? -Infinity : Infinity;
+          throw new NonFiniteValueError(nonFinite, { row, column: names[c]!, line });
+        }
         throw new NotNumericError(text, { row, column: names[c]!, line });
       }
+      const v = Number(text);
       if (!Number.isFinite(v) || Math.abs(v) > F32_MAX) throw new NonFiniteValueError(Number.isFinite(v) ? Math.sign(v) * Infinity : v, { row, column: names[c]!, line });
       pend[base + c] = v;
       if (gapStart[c]! >= 0) {

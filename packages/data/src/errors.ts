@@ -23,7 +23,10 @@ export type DataErrorCode =
   | 'LEAKAGE'
   | 'UNKNOWN_TOKEN'
   | 'NOT_FITTED'
-  | 'CSV_PARSE';
+  | 'CSV_PARSE'
+  | 'NOT_CSV'
+  | 'ZERO_VARIANCE'
+  | 'INVALID_FORMAT';
 
 /** Where in the data an error was found. */
 export interface DataErrorLocation {
@@ -75,7 +78,9 @@ export class NotNumericError extends RecurDataError {
   constructor(text: string, where: DataErrorLocation) {
     super(
       'NOT_NUMERIC',
-      `Cannot parse ${JSON.stringify(text)} at ${describeLocation(where)} as a number. ` +
+      `Cannot parse ${JSON.stringify(text)} at ${describeLocation(where)} as a number` +
+        (/^[+-]?0[xob]/i.test(text) ? ' (hexadecimal, octal and binary literals are not CSV numbers)' : '') +
+        '. Numbers are decimal with an optional exponent (12, -0.5, 1e-3). ' +
         'Select only numeric columns with `columns`, or list this token in `missingValues` if it marks a missing value.',
       where,
     );
@@ -202,8 +207,52 @@ export class NotFittedError extends RecurDataError {
 
 /** The CSV parser reported a malformed file (for example an unclosed quote). */
 export class CsvParseError extends RecurDataError {
-  constructor(message: string, where: DataErrorLocation, cause: unknown) {
-    super('CSV_PARSE', `Malformed CSV at ${describeLocation(where)}: ${message}`, where, { cause });
+  /** The file (or "CSV input"), when known. */
+  readonly source: string | undefined;
+  constructor(message: string, where: DataErrorLocation & { source?: string; fieldIndex?: number }, cause: unknown) {
+    const field = where.fieldIndex !== undefined ? `, field ${where.fieldIndex + 1}` : '';
+    const at = where.row === undefined && where.column === undefined && where.line !== undefined ? `line ${where.line}` : describeLocation(where);
+    super(
+      'CSV_PARSE',
+      `${where.source !== undefined ? `${where.source}: ` : ''}Malformed CSV at ${at}${field}: ${message}. Fix the quoting on that line (a field with a quote must be wholly quoted, with inner quotes doubled).`,
+      where,
+      { cause },
+    );
+    this.source = where.source;
+  }
+}
+
+/**
+ * The input is not CSV text: binary data, another encoding (UTF-16, UTF-32), a compressed file,
+ * or JSON. The message says what it looks like.
+ */
+export class NotCsvError extends RecurDataError {
+  /** What the input looks like ("gzip-compressed data", "UTF-16 text (byte-order mark FF FE)", …). */
+  readonly looksLike: string;
+  constructor(source: string, looksLike: string, hint: string) {
+    super('NOT_CSV', `${source} is not UTF-8 CSV text: it looks like ${looksLike}. ${hint}`);
+    this.looksLike = looksLike;
+  }
+}
+
+/** A column has the same value on every row where a spread is needed (a scaler fit, a forecast target). */
+export class ZeroVarianceError extends RecurDataError {
+  constructor(column: string, value: number, rows: number, what: string) {
+    super(
+      'ZERO_VARIANCE',
+      `Column ${JSON.stringify(column)} is constant (${value} on all ${rows} rows of ${what}): it has zero variance, so there is nothing to learn or scale. Pick another column, or use more rows.`,
+      { column },
+    );
+  }
+}
+
+/** A saved scaler, vocabulary or tokenizer (JSON) is malformed. Names the field and what was expected. */
+export class SavedFormatError extends RecurDataError {
+  /** The field at fault, e.g. `center[0]`. */
+  readonly field: string;
+  constructor(field: string, message: string) {
+    super('INVALID_FORMAT', message);
+    this.field = field;
   }
 }
 

@@ -1,6 +1,7 @@
 /**
  * @recur/data: windowing, scaling, chronological splits, CSV readers and tokenizers for
- * sequence data. Works on plain typed arrays; no dependency on the backends or core.
+ * sequence data. Works on plain typed arrays; no dependency on the compute backends or core (only
+ * on @recur/backend's file-read helper and schema-issue wording, and on zod for saved JSON).
  *
  * @packageDocumentation
  */
@@ -20,6 +21,9 @@ export {
   UnknownTokenError,
   NotFittedError,
   CsvParseError,
+  NotCsvError,
+  SavedFormatError,
+  ZeroVarianceError,
   type DataErrorCode,
   type DataErrorLocation,
 } from './errors';
@@ -39,8 +43,9 @@ export {
   type ScalerFitOptions,
   type FittedOn,
 } from './scalers';
-export { readCsv, readCsvChunks, type CsvOptions, type CsvChunk, type CsvSource, type MissingPolicy, type TimestampSpec } from './csv';
+export { CSV_NON_FINITE, CSV_NUMBER, readCsv, readCsvChunks, type CsvOptions, type CsvChunk, type CsvSource, type MissingPolicy, type TimestampSpec } from './csv';
 export { Vocabulary, type VocabularyBuildOptions, type VocabularyJSON } from './vocabulary';
 export { Tokenizer, CharTokenizer, WordTokenizer, tokenizerFromJSON, type TokenizerJSON } from './tokenizers';
 export { languageModelBatches, oneHot, type LmBatchOptions, type LmBatch, type LmBatches } from './lm-batches';
 export { mulberry32 } from './random';
+export { MAX_SCALER_COLUMNS, MAX_VOCABULARY_SIZE, parseSaved, scalerJsonSchema, tokenizerJsonSchema, vocabularyJsonSchema } from './saved-schemas';

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Series } from './series';
 import { chronologicalSplit } from './split';
 import { MinMaxScaler, RobustScaler, StandardScaler, quantile, scalerFromJSON, type Scaler } from './scalers';
-import { InvalidOptionError, LeakageError, NotFittedError, UnknownColumnError } from './errors';
+import { InvalidOptionError, LeakageError, NotFittedError, SavedFormatError, UnknownColumnError } from './errors';
 import { window } from './window';
 
 const s = Series.fromColumns(
@@ -116,10 +116,13 @@ describe('scalers', () => {
       expect(restored.toJSON()).toEqual(sc.toJSON());
     }
     expect(() => scalerFromJSON({})).toThrow(/Not a saved recur scaler/);
-    expect(() => scalerFromJSON(null)).toThrow(InvalidOptionError);
+    expect(() => scalerFromJSON(null)).toThrow(SavedFormatError);
     const good = new StandardScaler().fit(split.train).toJSON();
     expect(() => scalerFromJSON({ ...good, scale: [0, 1, 1] })).toThrow(/malformed/);
-    expect(() => scalerFromJSON({ ...good, center: [1] })).toThrow(/malformed/);
-    expect(() => scalerFromJSON({ ...good, kind: 'log' })).toThrow(/Unknown scaler kind/);
+    expect(() => scalerFromJSON({ ...good, center: [1] })).toThrow(/malformed: field center: expected 3 values, one per column/);
+    expect(() => scalerFromJSON({ ...good, kind: 'log' })).toThrow(/field kind: expected 'standard', 'minmax' or 'robust'/);
+    // A centre beyond float32 would turn every scaled value into -Infinity (then NaN forecasts).
+    expect(() => scalerFromJSON({ ...good, center: [1e308, 0, 0] })).toThrow(/field center\[0\]: expected a finite number within the float32 range \(.*\) \(got 1e\+308\)/);
+    expect(() => scalerFromJSON({ ...good, columns: ['x', 'x', 'other'] })).toThrow(/field columns: expected unique column names/);
   });
 });

@@ -17,6 +17,7 @@
 import { InvalidOptionError, LeakageError, NotFittedError, RecurDataError } from './errors';
 import { Series } from './series';
 import { type SplitResult } from './split';
+import { parseSaved, scalerJsonSchema } from './saved-schemas';
 
 /** Options of `fit`. */
 export interface ScalerFitOptions {
@@ -334,28 +335,17 @@ export function quantile(sorted: Float64Array, q: number): number {
   return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
 }
 
-/** Restore a scaler saved with `toJSON()`. */
+/**
+ * Restore a scaler saved with `toJSON()`, after checking it against {@link scalerJsonSchema}: known
+ * kind, one finite float32 centre and one positive scale per column, unique column names.
+ *
+ * @throws {SavedFormatError} naming the field and what was expected.
+ */
 export function scalerFromJSON(json: unknown): Scaler {
-  const j = json as Partial<ScalerJSON> | null;
-  if (!j || typeof j !== 'object' || j.format !== 'recur-scaler' || j.version !== 1) {
-    throw new InvalidOptionError('Not a saved recur scaler: expected { format: "recur-scaler", version: 1, ... }.');
-  }
-  const cols = j.columns;
-  const ok =
-    Array.isArray(cols) &&
-    cols.length > 0 &&
-    Array.isArray(j.center) &&
-    Array.isArray(j.scale) &&
-    j.center.length === cols.length &&
-    j.scale.length === cols.length &&
-    [...j.center, ...j.scale, j.offset].every((v) => typeof v === 'number' && Number.isFinite(v)) &&
-    j.scale.every((v) => v !== 0) &&
-    j.fittedOn !== undefined;
-  if (!ok) throw new InvalidOptionError('Saved scaler is malformed: columns, center and scale must be same-length arrays of finite numbers (scale non-zero).');
+  const j = parseSaved(scalerJsonSchema, json, 'scaler', 'Expected { format: "recur-scaler", version: 1, ... } as written by scaler.toJSON().');
   let s: Scaler;
   if (j.kind === 'standard') s = new StandardScaler();
   else if (j.kind === 'minmax') s = new MinMaxScaler({ featureRange: j.featureRange ?? [0, 1] });
-  else if (j.kind === 'robust') s = new RobustScaler({ quantileRange: j.quantileRange ?? [25, 75] });
-  else throw new InvalidOptionError(`Unknown scaler kind ${JSON.stringify(j.kind)}; expected 'standard', 'minmax' or 'robust'.`);
+  else s = new RobustScaler({ quantileRange: j.quantileRange ?? [25, 75] });
   return s.restore(j as ScalerJSON);
 }

@@ -73,7 +73,7 @@ describe('tokenizers', () => {
       expect(Array.from(back.encode('Hello a b'))).toEqual(Array.from(t.encode('Hello a b')));
     }
     expect(() => new CharTokenizer().encode('a')).toThrow(NotFittedError);
-    expect(() => tokenizerFromJSON({ format: 'recur-tokenizer', version: 1, kind: 'bpe' })).toThrow(/Not a saved recur tokenizer/);
+    expect(() => tokenizerFromJSON({ format: 'recur-tokenizer', version: 1, kind: 'bpe' })).toThrow(/Saved tokenizer is malformed: field kind: expected 'char' or 'word' \(got "bpe"\)/);
     expect(() => new CharTokenizer().tokenize(3 as unknown as string)).toThrow(/take a string/);
   });
 });

@@ -4,6 +4,7 @@
  */
 import { InvalidOptionError, NotFittedError } from './errors';
 import { Vocabulary, type VocabularyBuildOptions, type VocabularyJSON } from './vocabulary';
+import { parseSaved, tokenizerJsonSchema } from './saved-schemas';
 
 /** Serialised tokenizer. */
 export interface TokenizerJSON {
@@ -100,12 +101,13 @@ export class WordTokenizer extends Tokenizer {
   }
 }
 
-/** Restore a tokenizer saved with `toJSON()`. */
+/**
+ * Restore a tokenizer saved with `toJSON()`, checked against {@link tokenizerJsonSchema} first.
+ *
+ * @throws {SavedFormatError} naming the field and what was expected.
+ */
 export function tokenizerFromJSON(json: unknown): Tokenizer {
-  const j = json as Partial<TokenizerJSON> | null;
-  if (!j || j.format !== 'recur-tokenizer' || j.version !== 1 || (j.kind !== 'char' && j.kind !== 'word')) {
-    throw new InvalidOptionError('Not a saved recur tokenizer: expected { format: "recur-tokenizer", version: 1, kind: "char" | "word", ... }.');
-  }
+  const j = parseSaved(tokenizerJsonSchema, json, 'tokenizer', 'Expected { format: "recur-tokenizer", version: 1, kind: "char" | "word", ... }.');
   const t = j.kind === 'char' ? new CharTokenizer({ lowercase: j.lowercase ?? false }) : new WordTokenizer({ lowercase: j.lowercase ?? false });
   return t.withVocabulary(Vocabulary.fromJSON(j.vocabulary));
 }

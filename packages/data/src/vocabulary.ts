@@ -2,6 +2,7 @@
  * A token ↔ id vocabulary that saves and loads as JSON, with an optional unknown token.
  */
 import { InvalidOptionError, UnknownTokenError } from './errors';
+import { parseSaved, vocabularyJsonSchema } from './saved-schemas';
 
 /** Options of {@link Vocabulary.build}. */
 export interface VocabularyBuildOptions {
@@ -112,12 +113,13 @@ export class Vocabulary {
     return { format: 'recur-vocabulary', version: 1, tokens: [...this.tokens], unkToken: this.unkToken };
   }
 
-  /** Restore from {@link toJSON}'s output. */
+  /**
+   * Restore from {@link toJSON}'s output, checked against {@link vocabularyJsonSchema} first.
+   *
+   * @throws {SavedFormatError} naming the field and what was expected.
+   */
   static fromJSON(json: unknown): Vocabulary {
-    const j = json as Partial<VocabularyJSON> | null;
-    if (!j || j.format !== 'recur-vocabulary' || j.version !== 1 || !Array.isArray(j.tokens) || !j.tokens.every((t) => typeof t === 'string')) {
-      throw new InvalidOptionError('Not a saved recur vocabulary: expected { format: "recur-vocabulary", version: 1, tokens: string[] }.');
-    }
+    const j = parseSaved(vocabularyJsonSchema, json, 'vocabulary', 'Expected { format: "recur-vocabulary", version: 1, tokens: string[] }.');
     return new Vocabulary(j.tokens, j.unkToken ?? null);
   }
 }

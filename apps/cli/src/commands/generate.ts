@@ -1,9 +1,8 @@
 /** `recur generate`: sample text from a character language model. */
-import { tokenizerFromJSON } from '@recur/data';
 import type { CommandContext } from '../cli.js';
 import { CliUserError } from '../errors.js';
 import { openModel } from '../model-dir.js';
-import type { LmPipeline } from '../train/lm.js';
+import { validLmTokenizer } from '../pipeline-schemas.js';
 
 /** `recur generate`. */
 export async function generateCommand(ctx: CommandContext): Promise<void> {
@@ -11,11 +10,10 @@ export async function generateCommand(ctx: CommandContext): Promise<void> {
   const dir = flags.reqStr('model');
   const { model, contents } = await openModel(dir, flags.reqStr('backend'), out);
   try {
-    const p = contents.extra.pipeline as Partial<LmPipeline> | undefined;
-    if (model.config.kind !== 'lm' || !p || p.format !== 'recur-cli-lm' || !p.tokenizer) {
+    const tokenizer = validLmTokenizer(contents, dir);
+    if (model.config.kind !== 'lm' || tokenizer === null) {
       throw new CliUserError(`${dir} is not a character language model trained by \`recur train --task lm\`.`);
     }
-    const tokenizer = tokenizerFromJSON(p.tokenizer);
     const prompt = flags.reqStr('prompt');
     if (prompt.length === 0) throw new CliUserError('--prompt must not be empty.');
     const known = new Set(tokenizer.vocabulary.tokens);

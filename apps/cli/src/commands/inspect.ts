@@ -16,7 +16,7 @@ export async function inspectCommand(ctx: CommandContext): Promise<void> {
   const cfg = contents.config;
   let params = 0;
   for (const t of Object.values(contents.stateDict)) params += t.shape.reduce((a, b) => a * b, 1);
-  const pipeline = asForecastPipeline(contents.extra, dir);
+  const pipeline = asForecastPipeline(contents, dir);
   const lm = (contents.extra.pipeline as { format?: string } | undefined)?.format === 'recur-cli-lm';
   const training = contents.extra.training as Record<string, unknown> | undefined;
   const c = out.color;

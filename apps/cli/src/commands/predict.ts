@@ -1,5 +1,4 @@
 /** `recur predict` / `recur forecast`: raw tensors (JSON) or a forecast from the latest rows of the data. */
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { CommandContext } from '../cli.js';
 import { loadSeries, requireFile, type DataSourceSpec } from '../data-source.js';
@@ -9,6 +8,7 @@ import { openModel } from '../model-dir.js';
 import { formatTable } from '../output.js';
 import { writeJson } from '../run-files.js';
 import { predictRaw } from '../tensor-json.js';
+import { CLI_FILE_LIMITS, readTextFile } from '../user-files.js';
 
 /** Data source for commands that take --data / --dataset, defaulting to the model's own. */
 export function sourceFrom(ctx: CommandContext, fallback: DataSourceSpec): DataSourceSpec {
@@ -45,8 +45,9 @@ export async function predictCommand(ctx: CommandContext): Promise<void> {
   try {
     if (input !== undefined) {
       let doc: unknown;
+      const text = await readTextFile(input, CLI_FILE_LIMITS.input);
       try {
-        doc = JSON.parse(readFileSync(input, 'utf8'));
+        doc = JSON.parse(text);
       } catch (e) {
         throw new CliUserError(`${input} is not valid JSON: ${(e as Error).message}`);
       }
@@ -62,7 +63,7 @@ export async function predictCommand(ctx: CommandContext): Promise<void> {
       }
       return;
     }
-    const pipeline = asForecastPipeline(contents.extra, dir);
+    const pipeline = asForecastPipeline(contents, dir);
     if (!pipeline) {
       throw new CliUserError(`${dir} has no data pipeline (it was not trained by \`recur train\`); give raw tensors with --input IN.json.`);
     }
@@ -81,6 +82,9 @@ export async function predictCommand(ctx: CommandContext): Promise<void> {
     const { center, scale, offset } = targetScale(scaler, pipeline.target);
     const H = pipeline.horizon;
     const values = Array.from({ length: H }, (_, h) => ((y[h] as number) + last - offset) * scale + center);
+    if (!values.every(Number.isFinite)) {
+      throw new CliUserError(`${dir}: the model's forecast is not finite (${values.map(String).join(', ')}); its weights or scaler are damaged, or the recent data is far outside the training range. Re-train the model.`);
+    }
     const times = nextTimes(data.series.timestamps ? Float64Array.from(data.series.timestamps) : undefined, H);
     const rows = values.map((v, h) => ({ step: h + 1, time: times[h]!, [pipeline.target]: v }));
     if (output !== undefined) await writeJson(output, { target: pipeline.target, forecast: rows });

@@ -19,7 +19,7 @@ export async function probeCommand(ctx: CommandContext): Promise<void> {
   const dir = flags.reqStr('model');
   const { model, contents } = await openModel(dir, flags.reqStr('backend'), out);
   try {
-    const pipeline = asForecastPipeline(contents.extra, dir);
+    const pipeline = asForecastPipeline(contents, dir);
     if (!pipeline) throw new CliUserError(`${dir} is not a forecaster trained by \`recur train\`; the probes need its test windows.`);
     const data = await loadSeries(sourceFrom(ctx, pipeline.source), [...pipeline.features, pipeline.target]);
     const prepared = prepare(data.series, { ...pipeline }, pipeline.scaler);

@@ -7,20 +7,21 @@
  */
 import { existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createModel, loadCheckpoint, readFileBytes, saveModel, type Checkpoint, type Model } from '@recur/core';
+import { CheckpointError, createModel, loadCheckpoint, saveModel, type Checkpoint, type Model } from '@recur/core';
 import type { CommandContext } from '../cli.js';
 import { resolveBackendFlag } from '../backends.js';
 import { datasetInfo, loadSeries, requireDir } from '../data-source.js';
 import { CliUserError } from '../errors.js';
-import { forecastAll, prepare, targetFeatureIndex, toBatches, type ForecastPipeline, type PipelineSettings } from '../forecast/pipeline.js';
-import { scoreForecasts } from '../forecast/scores.js';
+import { forecastAll, persistenceLoss, prepare, targetFeatureIndex, toBatches, type ForecastPipeline, type PipelineSettings } from '../forecast/pipeline.js';
+import { checkSeasonalPeriod, scoreForecasts } from '../forecast/scores.js';
 import { forecastReport } from '../forecast/report.js';
 import { printScores, scoresJson } from '../forecast/print.js';
 import { formatDuration } from '../output.js';
 import { trainSession } from '../train/session.js';
 import { trainLanguageModel } from '../train/lm.js';
 import type { FlagValues } from '../options.js';
-import { RUN_FILES, writeJson, writeText, type RunFile } from '../run-files.js';
+import { CLI_FILE_LIMITS, readTextFile } from '../user-files.js';
+import { parseRunFile, RUN_FILES, writeJson, writeText, type RunFile } from '../run-files.js';
 
 const RUN_FLAG_EXCLUDE = new Set(['json', 'debug', 'config', 'resume']);
 
@@ -28,14 +29,7 @@ async function readRunFile(dir: string): Promise<RunFile> {
   requireDir(dir, 'Run directory');
   const path = join(dir, RUN_FILES.run);
   if (!existsSync(path)) throw new CliUserError(`${dir} has no ${RUN_FILES.run}; --resume needs a directory written by \`recur train\`.`);
-  let run: RunFile;
-  try {
-    run = JSON.parse(new TextDecoder().decode(await readFileBytes(path))) as RunFile;
-  } catch {
-    throw new CliUserError(`${path} is not valid JSON; the run directory is damaged.`);
-  }
-  if (run.format !== 'recur-cli-run' || run.version !== 1) throw new CliUserError(`${path} is not a recur run file (version 1).`);
-  return run;
+  return parseRunFile(await readTextFile(path, CLI_FILE_LIMITS.run), path);
 }
 
 /** `recur train`. */
@@ -117,6 +111,14 @@ export async function trainCommand(ctx: CommandContext): Promise<void> {
   };
   const seasonalPeriod = (get<number | undefined>('seasonalPeriod') ?? info?.seasonalPeriod ?? 1) || 1;
   const prepared = prepare(data.series, settings);
+  checkSeasonalPeriod(seasonalPeriod, prepared.split.train.length);
+  if (resumeFrom && (resumeFrom.config.inputSize !== features.length || resumeFrom.config.outputSize !== settings.horizon)) {
+    throw new CheckpointError(
+      join(resumeDir!, RUN_FILES.checkpoint),
+      `holds a model with ${resumeFrom.config.inputSize} inputs and ${String(resumeFrom.config.outputSize)} outputs, but run.json asks for ${features.length} features and horizon ${settings.horizon}. The run directory is damaged; start a new run.`,
+      { field: 'config.inputSize' },
+    );
+  }
   const targetIndex = targetFeatureIndex(settings);
   const trainBatches = toBatches(prepared.train, { batchSize: common.batchSize, residual: settings.residual, targetIndex, shuffle: true, seed: common.seed });
   const valBatches = prepared.validation ? toBatches(prepared.validation, { batchSize: 256, residual: settings.residual, targetIndex }) : null;
@@ -164,6 +166,7 @@ export async function trainCommand(ctx: CommandContext): Promise<void> {
     checkpointPath: join(outDir, RUN_FILES.checkpoint),
     checkpointEvery: common.checkpointEvery,
     resumeFrom,
+    baselineValLoss: valBatches ? persistenceLoss(valBatches, { residual: settings.residual, targetIndex, features: features.length }) : null,
   });
   if (session.interrupted) {
     const msg = `Interrupted at step ${session.history.step}. Checkpoint saved to ${join(outDir, RUN_FILES.checkpoint)}; continue with: recur train --resume ${outDir}`;
@@ -193,7 +196,7 @@ export async function trainCommand(ctx: CommandContext): Promise<void> {
     stepLosses: session.stepLosses,
     resumed: resumeFrom !== null,
   };
-  const training = { epochs: session.history.epochs.length, steps: session.history.step, stopReason: session.history.stopReason, bestEpoch: session.bestEpoch, backend: chosen, seconds };
+  const training = { epochs: session.history.epochs.length, steps: session.history.step, stopReason: session.history.stopReason, bestEpoch: session.bestEpoch, backend: chosen, seconds, ...(session.divergence !== null ? { warning: session.divergence } : {}) };
   await saveModel(model, outDir, { extra: { pipeline, training, scores: scoresJson(scores) } });
   await writeJson(join(outDir, RUN_FILES.scaler), pipeline.scaler);
   await writeJson(join(outDir, RUN_FILES.log), log);

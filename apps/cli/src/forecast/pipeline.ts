@@ -13,10 +13,11 @@
  * and forecasts add z_target(t₀) back. Inputs and outputs then stay in the range seen in
  * training even when the series trends out of it (CO2, prices), which a level model cannot do.
  */
-import { chronologicalSplit, scalerFromJSON, StandardScaler, window, type Scaler, type ScalerJSON, type Series, type SplitResult, type Windows, batches } from '@recur/data';
-import type { Batch, Model } from '@recur/core';
+import { chronologicalSplit, ZeroVarianceError, scalerFromJSON, StandardScaler, window, type Scaler, type ScalerJSON, type Series, type SplitResult, type Windows, batches } from '@recur/data';
+import type { Batch, Model, ModelContents } from '@recur/core';
 import { CliUserError } from '../errors.js';
 import type { DataSourceSpec } from '../data-source.js';
+import { validForecastPipeline } from '../pipeline-schemas.js';
 
 /** Everything needed to turn raw rows into model inputs and outputs back into values. Saved in the model's `extra.pipeline`. */
 export interface ForecastPipeline {
@@ -68,6 +69,17 @@ function checkFits(rows: number, trainRows: number, lookback: number, horizon: n
   }
 }
 
+/**
+ * A target that is constant over the training rows has nothing to learn, and every scaled error
+ * (MASE) would divide by zero: refuse it by name instead of printing NaN metrics. (Constant feature
+ * columns are fine: the scaler maps them to 0, see @recur/data's StandardScaler.)
+ */
+function checkTargetVaries(train: Series, target: string): void {
+  const v = train.column(target);
+  for (let i = 1; i < v.length; i++) if (v[i] !== v[0]) return;
+  throw new ZeroVarianceError(target, v[0] ?? NaN, v.length, 'the training part');
+}
+
 /** Split, scale (fitting the scaler on train unless one is given) and window a series. */
 export function prepare(series: Series, settings: PipelineSettings, fitted?: ScalerJSON): PreparedData {
   const columns = [...new Set([...settings.features, settings.target])];
@@ -76,6 +88,7 @@ export function prepare(series: Series, settings: PipelineSettings, fitted?: Sca
   const { train, validation, test } = settings.split;
   const split = chronologicalSplit(series, { ratio: { train, validation, test } });
   checkFits(series.length, split.train.length, settings.lookback, settings.horizon);
+  checkTargetVaries(split.train, settings.target);
   const scaler = fitted ? scalerFromJSON(fitted) : new StandardScaler().fit(split.train, { columns });
   const scaled = scaler.transformSplit(split);
   const opts = { lookback: settings.lookback, horizon: settings.horizon, features: [...settings.features], targets: [settings.target] };
@@ -136,6 +149,31 @@ export function toBatches(w: Windows, options: { batchSize: number; residual: bo
   return out;
 }
 
+/**
+ * Mean squared error of the persistence forecast (repeat the last observed target) on batches made
+ * by {@link toBatches}, in the model's own units: the same loss training reports. In residual mode
+ * persistence predicts 0 (no change); otherwise the last input row's target, x[T−1, b, target].
+ * Null when the target is not among the features (persistence needs the last value).
+ */
+export function persistenceLoss(batchList: readonly Batch[], options: { residual: boolean; targetIndex: number; features: number }): number | null {
+  if (options.targetIndex < 0) return null;
+  let sum = 0;
+  let n = 0;
+  for (const b of batchList) {
+    const y = b.targets as Float32Array;
+    const H = y.length / b.B;
+    for (let i = 0; i < b.B; i++) {
+      const last = options.residual ? 0 : (b.inputs as Float32Array)[((b.T - 1) * b.B + i) * options.features + options.targetIndex]!;
+      for (let h = 0; h < H; h++) {
+        const d = y[i * H + h]! - last;
+        sum += d * d;
+        n++;
+      }
+    }
+  }
+  return n > 0 ? sum / n : null;
+}
+
 /** The model's forecasts for every window, in original units, row-major [N, H]; plus the truth and each window's origin. */
 export interface WindowForecasts {
   readonly pred: Float64Array;
@@ -177,10 +215,12 @@ export function pipelineScaler(p: ForecastPipeline): Scaler {
   return scalerFromJSON(p.scaler);
 }
 
-/** Read and check `extra.pipeline` of a model directory. */
-export function asForecastPipeline(extra: Record<string, unknown>, dir: string): ForecastPipeline | null {
-  const p = extra.pipeline as Partial<ForecastPipeline> | undefined;
-  if (!p || p.format !== 'recur-cli-forecast') return null;
-  if (p.version !== 1) throw new CliUserError(`${dir}: its forecasting pipeline has version ${String(p.version)}; this recur reads version 1. Upgrade @recur/cli.`);
-  return p as ForecastPipeline;
+/**
+ * Read and check `extra.pipeline` of a model directory (schema, then cross-checks against the model
+ * config); null when the model is not a forecaster.
+ *
+ * @throws {ModelFormatError} naming `<dir>/config.json`, the field and what was expected.
+ */
+export function asForecastPipeline(contents: Pick<ModelContents, 'extra' | 'config'>, dir: string): ForecastPipeline | null {
+  return validForecastPipeline(contents, dir);
 }

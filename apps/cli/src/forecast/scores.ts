@@ -7,6 +7,7 @@
  *   MASE = MAE / mean_t |y_t − y_{t−m}| over the training rows (m = seasonal period)
  */
 import { mae, perHorizon, persistence, rmse, seasonalNaive, seasonalNaiveScale, smape, type Baseline } from '@recur/eval';
+import { CliUserError } from '../errors.js';
 import type { WindowForecasts } from './pipeline.js';
 
 /** One row of the metrics table. */
@@ -30,6 +31,18 @@ export interface ScoreTable {
   readonly windows: number;
   readonly horizon: number;
   readonly seasonalPeriod: number;
+}
+
+/**
+ * MASE divides by the seasonal-naive error over the training rows, which needs more training rows
+ * than one season (m). Refuses a period that does not fit, naming the flag.
+ */
+export function checkSeasonalPeriod(m: number, trainRows: number): void {
+  if (!(m < trainRows)) {
+    throw new CliUserError(
+      `--seasonal-period ${m} does not fit the training part (${trainRows} rows): MASE needs more training rows than one season. Use a period below ${trainRows} (7 for daily data with a weekly cycle, 12 for monthly data, 1 for none).`,
+    );
+  }
 }
 
 /** Forecast of a baseline for every window, from the full raw history before each origin. */
@@ -60,7 +73,8 @@ export function scoreForecasts(
   modelName: string,
 ): ScoreTable {
   const m = Math.max(1, seasonalPeriod);
-  const scale = trainTarget.length > m ? seasonalNaiveScale(trainTarget, m) : NaN;
+  checkSeasonalPeriod(m, trainTarget.length);
+  const scale = seasonalNaiveScale(trainTarget, m);
   const rows: ScoreRow[] = [row(modelName, f.pred, f.truth, f.horizon, scale)];
   const minOrigin = f.origins.reduce((a, b) => Math.min(a, b), Infinity);
   rows.push(row('persistence', baselineForecasts(persistence, rawTarget, f.origins, f.horizon), f.truth, f.horizon, scale));

@@ -90,7 +90,8 @@ export async function trainLanguageModel(ctx: CommandContext, a: LmArgs): Promis
     return;
   }
   const pipeline: LmPipeline = { format: 'recur-cli-lm', version: 1, tokenizer: tokenizer.toJSON(), seqLen };
-  const last = session.history.epochs[session.history.epochs.length - 1];
+  // The model holds the best validation epoch's weights (see trainSession): report that epoch.
+  const last = session.history.epochs.find((e) => e.epoch === session.bestEpoch) ?? session.history.epochs[session.history.epochs.length - 1];
   const valLoss = last?.valLoss ?? last?.loss ?? NaN;
   const bpc = valLoss / Math.LN2;
   const seconds = (performance.now() - started) / 1000;

@@ -21,7 +21,17 @@ export interface SessionOptions {
   readonly checkpointPath: string;
   readonly checkpointEvery: number;
   readonly resumeFrom: Checkpoint | null;
+  /**
+   * Validation loss of the persistence baseline in the model's own units (the same loss), when it
+   * is known: a best validation loss orders of magnitude above it is reported as divergence.
+   */
+  readonly baselineValLoss?: number | null;
 }
+
+/** Validation loss this many times its best (or non-finite) counts as divergence. */
+export const DIVERGENCE_RATIO = 10;
+/** A best validation loss this many times the persistence baseline's counts as divergence. */
+export const BASELINE_DIVERGENCE_RATIO = 100;
 
 /** What a session returns. */
 export interface SessionResult {
@@ -35,6 +45,27 @@ export interface SessionResult {
   readonly seconds: number;
   /** Best validation epoch whose weights the model now holds, or null. */
   readonly bestEpoch: number | null;
+  /** Why training is considered diverged (printed as a warning), or null. */
+  readonly divergence: string | null;
+}
+
+/**
+ * Did training diverge? Yes when the last validation loss is non-finite or more than
+ * {@link DIVERGENCE_RATIO}× the best one, or when even the best is more than
+ * {@link BASELINE_DIVERGENCE_RATIO}× the persistence baseline's.
+ */
+export function divergence(epochs: readonly EpochLog[], bestEpoch: number | null, lr: number, baselineValLoss: number | null | undefined): string | null {
+  const last = epochs[epochs.length - 1];
+  const best = bestEpoch === null ? undefined : epochs.find((e) => e.epoch === bestEpoch);
+  if (!last || last.valLoss === null || !best || best.valLoss === null) return null;
+  const fix = `Lower --lr (it is ${lr}) or set --clip (e.g. --clip 1).`;
+  if (!Number.isFinite(last.valLoss) || last.valLoss > DIVERGENCE_RATIO * best.valLoss) {
+    return `training diverged: the validation loss rose from ${best.valLoss.toPrecision(4)} (epoch ${best.epoch + 1}) to ${last.valLoss.toPrecision(4)} (epoch ${last.epoch + 1}), more than ${DIVERGENCE_RATIO}× its best. The saved model has the best epoch's weights, not the last. ${fix}`;
+  }
+  if (baselineValLoss != null && baselineValLoss > 0 && best.valLoss > BASELINE_DIVERGENCE_RATIO * baselineValLoss) {
+    return `training diverged: the best validation loss ${best.valLoss.toPrecision(4)} (epoch ${best.epoch + 1}) is ${Math.round(best.valLoss / baselineValLoss)}× the persistence baseline's ${baselineValLoss.toPrecision(4)}; the model is far worse than repeating the last value. ${fix}`;
+  }
+  return null;
 }
 
 /** Train with progress, checkpoints and Ctrl-C handling. */
@@ -71,7 +102,10 @@ export async function trainSession(o: SessionOptions): Promise<SessionResult> {
     validation: o.validation,
     shuffle: o.shuffle,
     clipNorm: o.clip > 0 ? o.clip : null,
-    earlyStopping: o.patience > 0 && o.validation ? { patience: o.patience, restoreBest: true } : null,
+    // With validation data the best epoch's weights are always tracked (and kept in checkpoints, so
+    // a resumed run still knows them): the saved model is the best one, never a diverged last one.
+    // Without --patience, "patience" is unbounded: training runs all its epochs.
+    earlyStopping: o.validation ? { patience: o.patience > 0 ? o.patience : Number.MAX_SAFE_INTEGER, restoreBest: true } : null,
     // A checkpoint is taken after every step (cheap for these model sizes) but written to disk only
     // every `checkpointEvery` steps, or at once when Ctrl-C was pressed.
     checkpoint: { every: 1 },
@@ -95,7 +129,7 @@ export async function trainSession(o: SessionOptions): Promise<SessionResult> {
       onEpochEnd: async (log) => {
         epochs.push(log);
         lastVal = log.valLoss;
-        if (log.valLoss !== null && o.patience > 0 && (best === null || log.valLoss < best)) {
+        if (log.valLoss !== null && Number.isFinite(log.valLoss) && (best === null || log.valLoss < best)) {
           best = log.valLoss;
           bestEpoch = log.epoch;
           bestWeights = await o.model.stateDict();
@@ -113,7 +147,10 @@ export async function trainSession(o: SessionOptions): Promise<SessionResult> {
   // Keep the best validation weights also when training ran all its epochs.
   if (!interrupted && bestWeights && history.stopReason !== 'early-stopping') o.model.loadStateDict(bestWeights);
   void epochNow;
+  const diverged = interrupted ? null : divergence(epochs, bestEpoch, o.lr, o.baselineValLoss);
+  if (diverged !== null) o.out.warn(diverged);
   return {
+    divergence: diverged,
     history,
     epochs,
     interrupted,

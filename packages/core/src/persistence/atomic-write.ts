@@ -7,7 +7,9 @@
  * see either the complete old file or the complete new one, never a mix or a truncated file. On any
  * failure the temporary file is removed and the old target is left untouched.
  */
+import { readRegularFile, type FileSizeLimit } from '@recur/backend';
 import { PersistenceIOError } from './errors.js';
+import { MAX_TENSOR_FILE_BYTES } from './limits.js';
 import { nodeFs, nodePath } from './node-modules.js';
 
 /** Prefix and suffix of the temporary files {@link atomicWriteFile} creates (for cleanup tools). */
@@ -56,21 +58,12 @@ export async function atomicWriteFile(path: string, bytes: Uint8Array): Promise<
 }
 
 /**
- * Reads a whole file as bytes.
+ * Reads a whole regular file as bytes, through `@recur/backend`'s {@link readRegularFile}: a FIFO,
+ * a device (`/dev/zero`), a directory or a file above the limit is refused at once, naming it.
  *
- * @throws {PersistenceIOError} naming `path` when it is missing or unreadable.
+ * @param limit Size bound and its name; default {@link MAX_TENSOR_FILE_BYTES}.
+ * @throws {FileReadError} naming `path`: `E_FILE_NOT_FOUND`, `E_NOT_A_FILE`, `E_FILE_TOO_LARGE` or `E_IO`.
  */
-export async function readFileBytes(path: string): Promise<Uint8Array> {
-  const fs = await nodeFs('readFileBytes');
-  try {
-    const buf = await fs.readFile(path);
-    return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
-  } catch (cause) {
-    const code = (cause as { code?: string }).code;
-    throw new PersistenceIOError(
-      path,
-      code === 'ENOENT' ? 'file not found.' : `could not read the file${code ? ` (${code})` : ''}: ${(cause as Error).message}`,
-      { cause },
-    );
-  }
+export async function readFileBytes(path: string, limit?: FileSizeLimit): Promise<Uint8Array> {
+  return readRegularFile(path, limit ?? { maxBytes: MAX_TENSOR_FILE_BYTES, limitName: 'MAX_TENSOR_FILE_BYTES' });
 }

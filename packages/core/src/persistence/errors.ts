@@ -8,11 +8,31 @@ import { RecurError } from '@recur/backend';
 export class ModelFormatError extends RecurError {
   /** The file (path or logical name such as `model.safetensors`) the problem was found in, if any. */
   readonly file: string | undefined;
-  constructor(message: string, options?: { file?: string; cause?: unknown }) {
+  /** The field inside the file (`config.hiddenSize`, `extra.pipeline.horizon`…), when one is at fault. */
+  readonly field: string | undefined;
+  constructor(message: string, options?: { file?: string; field?: string; cause?: unknown }) {
     super('E_MODEL_FORMAT', options?.file !== undefined ? `${options.file}: ${message}` : message, {
       cause: options?.cause,
     });
     this.file = options?.file;
+    this.field = options?.field;
+  }
+}
+
+/**
+ * A training checkpoint is malformed, truncated, from another format version, or does not fit the
+ * model it describes. Names the file and, where one is at fault, the field of its metadata
+ * (`earlyStopping.best`, `history[3].loss`…) or the tensor. Delete the checkpoint to start over.
+ */
+export class CheckpointError extends RecurError {
+  /** The checkpoint file (a path, or `checkpoint` for in-memory bytes). */
+  readonly file: string;
+  /** The metadata field or tensor at fault, if any. */
+  readonly field: string | undefined;
+  constructor(file: string, message: string, options?: { field?: string; cause?: unknown }) {
+    super('E_CHECKPOINT', `${file}: ${message}`, { cause: options?.cause });
+    this.file = file;
+    this.field = options?.field;
   }
 }
 

@@ -2,7 +2,8 @@
  * Persistence and interop: safetensors, the recur model directory format, atomic writes, checksums,
  * and PyTorch / Keras weight import and export. See README.md in this folder for the on-disk format.
  */
-export { ModelFormatError, PersistenceIOError } from './errors.js';
+export { CheckpointError, ModelFormatError, PersistenceIOError } from './errors.js';
+export { MAX_MODEL_CONFIG_BYTES, MAX_TENSOR_FILE_BYTES } from './limits.js';
 export { formatShape, shapeSize, type HostTensor, type TensorDict } from './tensor-dict.js';
 export {
   decodeSafetensors,
@@ -17,6 +18,7 @@ export {
 export { sha256Hex } from './sha256.js';
 export { atomicWriteFile, readFileBytes, TEMP_FILE_PATTERN } from './atomic-write.js';
 export {
+  checkWeightsMatchConfig,
   decodeModelContents,
   decodeModelFiles,
   fileDigest,

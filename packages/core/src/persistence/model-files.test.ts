@@ -186,9 +186,18 @@ describe('loadModel rejects damaged directories with a clear ModelFormatError', 
     write({ ...good, formatVersion: 2 });
     await expectFormatError(loadModel(dir, { backend }), /formatVersion 2 was written by a newer recur.*Upgrade @recur\/core/);
     write({ ...good, files: {} });
-    await expectFormatError(loadModel(dir, { backend }), /"files"."model\.safetensors" must record/);
+    await expectFormatError(loadModel(dir, { backend }), /field files\["model\.safetensors"\]: expected \{ bytes, sha256 \}/);
     write({ ...good, config: { ...good.config, hiddenSize: -1 } });
-    await expectFormatError(loadModel(dir, { backend }), /"config" is not a valid model config: config\.hiddenSize/);
+    await expectFormatError(loadModel(dir, { backend }), /field config\.hiddenSize: expected a positive integer \(got -1\)/);
+    // Sizes far beyond any model are refused by the schema, naming the limit, before any allocation.
+    for (const [field, value, limit] of [['hiddenSize', 1e9, 'maxHiddenSize'], ['inputSize', 2 ** 31, 'maxInputSize'], ['numLayers', 1_000_000, 'maxNumLayers']] as const) {
+      write({ ...good, config: { ...good.config, [field]: value } });
+      await expectFormatError(loadModel(dir, { backend }), new RegExp(`field config\\.${field}: expected at most MODEL_LIMITS\\.${limit}`));
+    }
+    // Within the limits but not what the weights hold: refused by the cross-check, naming the tensor.
+    write({ ...good, config: { ...good.config, hiddenSize: 4096 } });
+    const e = await expectFormatError(loadModel(dir, { backend }), /does not match config\.json: tensor "rnn\.weight_ih_l0" has shape \[\d+, \d+\], but config\.json .* needs \[16384, \d+\]/);
+    expect(e.field).toBe('rnn.weight_ih_l0');
   });
 
   it('weights that do not fit the config', async () => {

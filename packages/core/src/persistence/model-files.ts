@@ -11,15 +11,18 @@
  * `loadModel` add the file system: each file is written atomically and config.json LAST, so a crash
  * never leaves a config.json that points at missing or partial weights.
  */
-import { InvalidArgumentError, type Backend } from '@recur/backend';
-import { validateModelConfig, type ModelConfig } from '../model/config.js';
+import { describeSchemaIssue, FileReadError, InvalidArgumentError, type Backend } from '@recur/backend';
+import { z } from 'zod';
+import { parameterShapes, validateModelConfig, type ModelConfig, type ModelConfigInput } from '../model/config.js';
+import { storedModelConfigSchema } from '../model/config-schema.js';
 import { createModel, resolveBackend, type Model } from '../model/model.js';
 import { atomicWriteFile, readFileBytes } from './atomic-write.js';
 import { ModelFormatError, PersistenceIOError } from './errors.js';
+import { MAX_MODEL_CONFIG_BYTES, MAX_TENSOR_FILE_BYTES } from './limits.js';
 import { nodeFs, nodePath } from './node-modules.js';
 import { decodeSafetensors, encodeSafetensors } from './safetensors.js';
 import { sha256Hex } from './sha256.js';
-import type { TensorDict } from './tensor-dict.js';
+import { formatShape, type TensorDict } from './tensor-dict.js';
 
 /** `format` field of config.json. */
 export const MODEL_FORMAT = 'recur-model';
@@ -44,6 +47,27 @@ export interface ModelManifest {
   extra: Record<string, unknown>;
   files: Record<string, FileDigest>;
 }
+
+
+/** The zod schema of config.json (the model config's cross-field rules run after it, in validateModelConfig). */
+const manifestSchema = z.object({
+  format: z.literal(MODEL_FORMAT),
+  formatVersion: z.number({ error: 'expected a positive integer' }).int({ error: 'expected a positive integer' }).min(1, { error: 'expected a positive integer' }),
+  config: storedModelConfigSchema,
+  extra: z.record(z.string(), z.unknown(), { error: 'expected an object' }).optional(),
+  files: z.object(
+    {
+      [MODEL_WEIGHTS_FILE]: z.object(
+        {
+          bytes: z.number({ error: 'expected a byte count' }).int({ error: 'expected a byte count' }).min(8, { error: 'expected at least 8 bytes' }).max(MAX_TENSOR_FILE_BYTES, { error: `expected at most MAX_TENSOR_FILE_BYTES = ${MAX_TENSOR_FILE_BYTES}` }),
+          sha256: z.string({ error: 'expected 64 lowercase hex digits' }).regex(/^[0-9a-f]{64}$/, { error: 'expected 64 lowercase hex digits' }),
+        },
+        { error: `expected { bytes, sha256 } of ${MODEL_WEIGHTS_FILE}` },
+      ),
+    },
+    { error: `expected { "${MODEL_WEIGHTS_FILE}": { bytes, sha256 } }` },
+  ),
+}, { error: 'expected a JSON object' });
 
 /** Options of {@link saveModel} / {@link encodeModelFiles}. */
 export interface SaveModelOptions {
@@ -144,47 +168,64 @@ export function parseManifest(bytes: Uint8Array): ModelManifest {
   } catch (cause) {
     throw new ModelFormatError(`not valid JSON (${(cause as Error).message}); the file is corrupted.`, { file, cause });
   }
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new ModelFormatError('must be a JSON object.', { file });
-  const m = raw as Record<string, unknown>;
-  if (m['format'] !== MODEL_FORMAT) {
-    throw new ModelFormatError(`"format" is ${JSON.stringify(m['format'])}, expected "${MODEL_FORMAT}"; this is not a recur model directory.`, { file });
+  const m = raw as Record<string, unknown> | null;
+  // The two fields that say what the file is come first, with their own messages.
+  if (m !== null && typeof m === 'object' && !Array.isArray(m)) {
+    if (m['format'] !== MODEL_FORMAT) {
+      throw new ModelFormatError(`"format" is ${JSON.stringify(m['format'])}, expected "${MODEL_FORMAT}"; this is not a recur model directory.`, { file, field: 'format' });
+    }
+    const version = m['formatVersion'];
+    if (typeof version === 'number' && Number.isInteger(version) && version > MODEL_FORMAT_VERSION) {
+      throw new ModelFormatError(
+        `formatVersion ${version} was written by a newer recur; this one reads up to ${MODEL_FORMAT_VERSION}. Upgrade @recur/core.`,
+        { file, field: 'formatVersion' },
+      );
+    }
   }
-  const version = m['formatVersion'];
-  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
-    throw new ModelFormatError(`"formatVersion" must be a positive integer, got ${JSON.stringify(version)}.`, { file });
+  const parsed = manifestSchema.safeParse(raw, { reportInput: true });
+  if (!parsed.success) {
+    const { field, text } = describeSchemaIssue(parsed.error.issues[0]!);
+    throw new ModelFormatError(`${text}.`, { file, field });
   }
-  if (version > MODEL_FORMAT_VERSION) {
-    throw new ModelFormatError(
-      `formatVersion ${version} was written by a newer recur; this one reads up to ${MODEL_FORMAT_VERSION}. Upgrade @recur/core.`,
-      { file },
-    );
-  }
-  const files = m['files'] as Record<string, unknown> | undefined;
-  const entry = files?.[MODEL_WEIGHTS_FILE] as Record<string, unknown> | undefined;
-  if (
-    entry === undefined ||
-    typeof entry['bytes'] !== 'number' ||
-    !Number.isSafeInteger(entry['bytes']) ||
-    typeof entry['sha256'] !== 'string' ||
-    !/^[0-9a-f]{64}$/.test(entry['sha256'])
-  ) {
-    throw new ModelFormatError(`"files"."${MODEL_WEIGHTS_FILE}" must record { bytes: integer, sha256: 64 hex digits }.`, { file });
-  }
+  const doc = parsed.data;
   let config: ModelConfig;
   try {
-    config = validateModelConfig(m['config'] as ModelConfig);
+    config = validateModelConfig(doc.config as ModelConfigInput);
   } catch (cause) {
-    throw new ModelFormatError(`"config" is not a valid model config: ${(cause as Error).message}`, { file, cause });
+    const field = cause instanceof InvalidArgumentError ? cause.argument : 'config';
+    throw new ModelFormatError(`"config" is not a valid model config: ${(cause as Error).message}`, { file, field, cause });
   }
-  const extra = m['extra'] ?? {};
-  if (extra === null || typeof extra !== 'object' || Array.isArray(extra)) throw new ModelFormatError('"extra" must be an object.', { file });
+  const digest = doc.files[MODEL_WEIGHTS_FILE];
   return {
     format: MODEL_FORMAT,
-    formatVersion: version,
+    formatVersion: doc.formatVersion,
     config,
-    extra: extra as Record<string, unknown>,
-    files: { [MODEL_WEIGHTS_FILE]: { bytes: entry['bytes'] as number, sha256: entry['sha256'] as string } },
+    extra: doc.extra ?? {},
+    files: { [MODEL_WEIGHTS_FILE]: { bytes: digest.bytes, sha256: digest.sha256 } },
   };
+}
+
+/**
+ * Checks that the weights file holds exactly the tensors the config describes (names and shapes),
+ * before a model is built: a config whose sizes disagree with the weights is refused here, naming
+ * the config field, instead of allocating a model of the config's size.
+ */
+export function checkWeightsMatchConfig(config: ModelConfig, tensors: TensorDict, file: string = MODEL_WEIGHTS_FILE): void {
+  const expected = parameterShapes(config);
+  const fail = (message: string, field: string): never => {
+    throw new ModelFormatError(`${message} Re-save the model, or fix ${MODEL_CONFIG_FILE}.`, { file, field });
+  };
+  const sizes = `(config: ${config.cell}, inputSize ${config.inputSize}, hiddenSize ${config.hiddenSize}, numLayers ${config.numLayers}${config.bidirectional ? ', bidirectional' : ''}, outputSize ${config.outputSize})`;
+  for (const [name, shape] of Object.entries(expected)) {
+    const t = tensors[name];
+    if (t === undefined) fail(`does not match ${MODEL_CONFIG_FILE}: no tensor "${name}", which ${MODEL_CONFIG_FILE} ${sizes} requires.`, name);
+    else if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i])) {
+      fail(`does not match ${MODEL_CONFIG_FILE}: tensor "${name}" has shape ${formatShape(t.shape)}, but ${MODEL_CONFIG_FILE} ${sizes} needs ${formatShape(shape)}.`, name);
+    }
+  }
+  for (const name of Object.keys(tensors)) {
+    if (!(name in expected)) fail(`does not match ${MODEL_CONFIG_FILE}: it has a tensor "${name}" that ${MODEL_CONFIG_FILE} ${sizes} does not describe.`, name);
+  }
 }
 
 /**
@@ -199,6 +240,7 @@ export async function decodeModelContents(files: Record<string, Uint8Array | und
   if (weights === undefined) throw new ModelFormatError(`missing ${MODEL_WEIGHTS_FILE}, which ${MODEL_CONFIG_FILE} lists.`);
   await verifyDigest(MODEL_WEIGHTS_FILE, weights, manifest.files[MODEL_WEIGHTS_FILE]!);
   const { tensors } = decodeSafetensors(weights, { file: MODEL_WEIGHTS_FILE });
+  checkWeightsMatchConfig(manifest.config, tensors);
   return { config: manifest.config, extra: manifest.extra, stateDict: tensors, manifest };
 }
 
@@ -245,9 +287,14 @@ async function readDirFiles(dir: string): Promise<Record<string, Uint8Array>> {
   const { join } = await nodePath('loadModel');
   const read = async (name: string): Promise<Uint8Array> => {
     try {
-      return await readFileBytes(join(dir, name));
+      return await readFileBytes(
+        join(dir, name),
+        name === MODEL_CONFIG_FILE
+          ? { maxBytes: MAX_MODEL_CONFIG_BYTES, limitName: 'MAX_MODEL_CONFIG_BYTES', what: 'a model config' }
+          : { maxBytes: MAX_TENSOR_FILE_BYTES, limitName: 'MAX_TENSOR_FILE_BYTES', what: 'a weights file' },
+      );
     } catch (cause) {
-      if (cause instanceof PersistenceIOError && (cause.cause as { code?: string } | undefined)?.code === 'ENOENT') {
+      if (cause instanceof FileReadError && cause.problem === 'not-found') {
         throw new ModelFormatError(
           name === MODEL_CONFIG_FILE
             ? `${dir} is not a recur model directory: ${MODEL_CONFIG_FILE} not found.`
@@ -293,7 +340,7 @@ function withDir(e: unknown, dir: string): unknown {
   if (e instanceof ModelFormatError && e.file !== undefined && !e.file.startsWith(dir)) {
     const message = e.message.startsWith(`${e.file}: `) ? e.message.slice(e.file.length + 2) : e.message;
     const sep = dir.endsWith('/') || dir.endsWith('\\') ? '' : '/';
-    return new ModelFormatError(message, { file: `${dir}${sep}${e.file}`, cause: e.cause ?? e });
+    return new ModelFormatError(message, { file: `${dir}${sep}${e.file}`, ...(e.field !== undefined ? { field: e.field } : {}), cause: e.cause ?? e });
   }
   return e;
 }
