@@ -44,6 +44,8 @@ export interface OnednnBackend extends Backend {
   onednnVersion(): OnednnVersion;
   /** The thread count this backend runs with. */
   readonly threads: number;
+  /** The OpenMP team size this backend's calls run with (equals `threads`; for tests). */
+  ompThreads(): number;
   /** RNN primitive sets created so far (one per cell, direction and shape; for tests). */
   cachedPrimitives(): number;
 }
@@ -81,7 +83,7 @@ export async function createOnednnBackend(options: OnednnBackendOptions = {}): P
     throw new BackendUnavailableError(name, `oneDNN could not create a CPU engine: ${mapNativeError(e, name).message}`, []);
   }
   const handle = ctxHandle;
-  const store = new TensorStore(id);
+  const store = new TensorStore(id, name);
   let destroyed = false;
 
   const call = <T>(fn: () => T): T => {
@@ -128,6 +130,7 @@ export async function createOnednnBackend(options: OnednnBackendOptions = {}): P
       async: false,
     }),
     onednnVersion: () => addon.version(),
+    ompThreads: () => call(() => addon.ompThreads(k.ctx())),
     cachedPrimitives: () => call(() => addon.planCount(k.ctx())),
 
     // ---- memory ---------------------------------------------------------------------------

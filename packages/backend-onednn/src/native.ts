@@ -83,8 +83,10 @@ export interface NativeAddon {
       dWih: F32; dWhh: F32; dbIh: F32 | null; dbHh: F32 | null; dh0: F32 | null; dc0: F32 | null;
     },
   ): void;
-  /** Drive oneDNN into a real error status (tests of the error mapping). */
-  provokeError(ctx: NativeContext, kind: 'invalid' | 'oom'): void;
+  /** Drive oneDNN into a real error status (dnnl_sgemm with lda < k; tests of the error mapping). */
+  provokeError(ctx: NativeContext): void;
+  /** The OpenMP team size calls of this context run with. */
+  ompThreads(ctx: NativeContext): number;
 }
 
 /** The result of trying to load the addon. */

@@ -3,7 +3,7 @@
  * and writes them in place, so upload/read are copies and nothing is pinned). `memory()` counts live
  * tensors and their bytes, which is what leak tests compare.
  */
-import { DisposedTensorError, InvalidArgumentError, shapeSize, type Tensor } from '@recur/backend';
+import { DisposedTensorError, InvalidArgumentError, OutOfMemoryError, shapeSize, type Tensor } from '@recur/backend';
 
 /** What `cellForward({ training: true })` recorded, checked again by `cellBackward`. */
 export interface CellCacheMeta {
@@ -42,11 +42,22 @@ export class TensorStore {
   private readonly live = new Set<OnednnTensor>();
   private bytes = 0;
 
-  constructor(private readonly backendId: string) {}
+  constructor(
+    private readonly backendId: string,
+    private readonly backendName: string,
+  ) {}
 
   /** A zero-filled tensor of `shape` (`elements` overrides the size, for opaque caches). */
   alloc(shape: readonly number[], elements = shapeSize(shape, 'alloc.shape')): OnednnTensor {
-    const t = new OnednnTensor(this.backendId, shape, new Float32Array(elements));
+    let data: Float32Array;
+    try {
+      data = new Float32Array(elements);
+    } catch (e) {
+      // V8 throws RangeError when it cannot allocate the ArrayBuffer.
+      if (e instanceof RangeError) throw new OutOfMemoryError(this.backendName, elements * 4, `host memory for a [${shape.join(', ')}] tensor`);
+      throw e;
+    }
+    const t = new OnednnTensor(this.backendId, shape, data);
     this.live.add(t);
     this.bytes += t.data.byteLength;
     return t;
