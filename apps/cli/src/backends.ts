@@ -19,6 +19,7 @@ interface BackendPackage {
 const PACKAGES: readonly BackendPackage[] = [
   { pkg: '@recur/backend-cpu', register: 'registerCpuBackend', fallbackName: 'cpu', description: 'Plain TypeScript on Float32Array; the reference backend.' },
   { pkg: '@recur/backend-wasm', register: 'registerWasmBackend', fallbackName: 'wasm', description: "recur's WASM-SIMD kernels." },
+  { pkg: '@recur/backend-onednn', register: 'registerOnednnBackend', fallbackName: 'onednn', description: 'CPU through oneDNN (Node-API addon; needs libdnnl).' },
   { pkg: '@recur/backend-webgpu', register: 'registerWebgpuBackend', fallbackName: 'webgpu', description: "recur's WGSL kernels (browsers; Node through the webgpu package)." },
   { pkg: '@recur/backend-tfjs', register: 'registerTfjsBackends', fallbackName: 'tfjs', description: 'Adapter over TensorFlow.js engines.' },
 ];

@@ -19,6 +19,8 @@
 //   L−1..0, the sequence's own last real step first), with rows gathered into a dense batch. Padded
 //   steps write y = 0 and pass no gradient; a length-0 sequence carries h0 (c0) to hN (cN). The cost is
 //   one primitive run per distinct length, plus gathering x / dy and scattering y / dx.
+// - Inference over T ≤ SHORT_FORWARD_MAX_T steps (streaming) runs in short-forward.cc instead: the
+//   per-call weight repacking would cost more than the steps themselves.
 // The training cache holds, per group, dst_layer, dst_iter(, dst_iter_c) and oneDNN's workspace.
 #include "rnn.h"
 
@@ -28,6 +30,7 @@
 #include <unordered_map>
 
 #include "common.h"
+#include "short-forward.h"
 
 namespace ro {
 
@@ -323,6 +326,10 @@ int64_t RnnEngine::cacheSize(const CellShape& s) {
 
 void RnnEngine::forward(const CellShape& s, const ForwardArgs& a) {
   const bool training = a.cache != nullptr;
+  if (!training && s.T <= SHORT_FORWARD_MAX_T) {
+    shortForward(s, a);
+    return;
+  }
   const bool lstm = s.cell == Lstm;
   const int64_t T = s.T, B = s.B, I = s.I, H = s.H, ys = s.yStride;
   std::vector<int32_t> empty;

@@ -72,16 +72,16 @@ describe.skipIf(!probeOnednn().available)('errors from the real addon', () => {
 
   it('shape errors are thrown before the native call, and use after destroy is typed', async () => {
     const b = await createOnednnBackend({ threads: 1 });
-    const x = b.alloc([2, 1, 3]);
+    const x = b.alloc([6, 1, 3]);
     const w = b.alloc([8, 3]);
     const u = b.alloc([8, 2]);
-    const y = b.alloc([2, 1, 2]);
+    const y = b.alloc([6, 1, 2]);
     const h = b.alloc([1, 2]);
     const before = b.cachedPrimitives();
     // weight_ih for an LSTM must be [4H, I] = [8, 3]; a [8, 2] one is rejected by the shared checks.
-    expect(() => b.cellForward({ cell: 'lstm', T: 2, B: 1, I: 3, H: 2, x, wIh: u, wHh: u, bIh: null, bHh: null, h0: null, y, hN: h, cN: h })).toThrow(ShapeError);
+    expect(() => b.cellForward({ cell: 'lstm', T: 6, B: 1, I: 3, H: 2, x, wIh: u, wHh: u, bIh: null, bHh: null, h0: null, y, hN: h, cN: h })).toThrow(ShapeError);
     expect(b.cachedPrimitives()).toBe(before);
-    b.cellForward({ cell: 'lstm', T: 2, B: 1, I: 3, H: 2, x, wIh: w, wHh: u, bIh: null, bHh: null, h0: null, y, hN: h, cN: b.alloc([1, 2]) });
+    b.cellForward({ cell: 'lstm', T: 6, B: 1, I: 3, H: 2, x, wIh: w, wHh: u, bIh: null, bHh: null, h0: null, y, hN: h, cN: b.alloc([1, 2]) });
     expect(b.cachedPrimitives()).toBe(before + 1);
     b.destroy();
     expect(() => b.fill(x, 0)).toThrow(BackendDestroyedError);
