@@ -19,7 +19,7 @@ describe('without oneDNN', () => {
   it('the build prints one line naming what is missing and how to install it, and exits 0', () => {
     const out = join(dir, 'build');
     const r = spawnSync(process.execPath, [join(pkgDir, 'scripts', 'build-addon.mjs')], {
-      env: { ...process.env, ONEDNN_HOME: join(dir, 'no-onednn'), RECUR_ONEDNN_BUILD_DIR: out },
+      env: { ...process.env, ONEDNN_HOME: join(dir, 'no-onednn'), RECUR_ONEDNN_BUILD_DIR: out, RECUR_ONEDNN_REQUIRE: '' },
       encoding: 'utf8',
     });
     expect(r.status).toBe(0);
@@ -32,6 +32,14 @@ describe('without oneDNN', () => {
     const load = loadAddonFrom(join(out, 'Release', 'recur_onednn.node'), join(out, 'addon-status.json'));
     expect(load.ok).toBe(false);
     expect(!load.ok && load.reason).toBe(`the native addon is not built (${status.reason})`);
+  });
+
+  it('RECUR_ONEDNN_REQUIRE=1 (CI, where oneDNN is installed) turns the skip into a failure', () => {
+    const r = spawnSync(process.execPath, [join(pkgDir, 'scripts', 'build-addon.mjs')], {
+      env: { ...process.env, ONEDNN_HOME: join(dir, 'no-onednn'), RECUR_ONEDNN_BUILD_DIR: join(dir, 'build-required'), RECUR_ONEDNN_REQUIRE: '1' },
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(1);
   });
 
   it('a file that is not an addon is reported, not thrown', () => {
