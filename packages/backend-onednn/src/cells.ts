@@ -54,7 +54,7 @@ export function cellForward(k: KernelContext, store: TensorStore, p: CellForward
   if (p.training) {
     // The cache: per group of equal lengths, dst_layer, dst_iter(, dst_iter_c) and oneDNN's workspace.
     const size = k.call(() => k.addon.cacheSize(k.ctx(), shape));
-    cache = store.alloc([size], size);
+    cache = store.alloc([size], { elements: size });
     cache.cacheMeta = { cell: p.cell, T: p.T, B: p.B, I: p.I, H: p.H, reverse: r.reverse, lengths: r.lengths ? r.lengths.slice() : null };
   }
   try {
