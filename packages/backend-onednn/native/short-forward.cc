@@ -19,25 +19,14 @@
 #include <vector>
 
 #include "common.h"
+#include "vector-math.h"
 
 namespace ro {
 
 namespace {
-inline float sigm(float v) { return 1.0f / (1.0f + std::exp(-v)); }
 
 /** Rows at or below which `project` uses its own dot products (dnnl_sgemm costs ~9 µs per call for a 1×512×128 GEMV). */
 constexpr int64_t DOT_MAX_B = 4;
-
-/** out[n] = bias[n] + Σ_k in[k]·W[n, k] for one row; compiled for AVX-512, AVX2 and a baseline, picked at load time. */
-__attribute__((target_clones("avx512f", "avx2", "default"))) void dotRows(const float* in, int64_t K, const float* W, const float* bias, int64_t N, float* out) {
-  for (int64_t n = 0; n < N; n++) {
-    const float* w = W + n * K;
-    float acc = 0.0f;
-#pragma omp simd reduction(+ : acc)
-    for (int64_t k = 0; k < K; k++) acc += in[k] * w[k];
-    out[n] = (bias ? bias[n] : 0.0f) + acc;
-  }
-}
 
 /** out[b, :] = bias (or 0) + in[b, :] · Wᵀ (in [B, K], W [N, K]). */
 void project(const float* in, int64_t B, int64_t K, const float* W, const float* bias, int64_t N, float* out) {
@@ -70,28 +59,36 @@ void shortForward(const CellShape& s, const ForwardArgs& a) {
         std::memset(y, 0, sizeof(float) * H);
         continue;
       }
-      const float* p = gi.data() + b * GH;
+      float* p = gi.data() + b * GH;  // becomes the pre-activations, then the gates
       const float* q = gh.data() + b * GH;
       float* hb = h.data() + b * H;
-      for (int64_t j = 0; j < H; j++) {
-        float hv;
+      if (s.cell == Gru) {
+        // r, z = σ(gi + gh); n = tanh(gi_n + r⊙gh_n); h' = (1 − z)⊙n + z⊙h
+        for (int64_t j = 0; j < 2 * H; j++) p[j] += q[j];
+        sigmoidInPlace(p, 2 * H);
+        for (int64_t j = 0; j < H; j++) p[2 * H + j] += p[j] * q[2 * H + j];
+        tanhInPlace(p + 2 * H, H);
+        for (int64_t j = 0; j < H; j++) hb[j] = (1 - p[H + j]) * p[2 * H + j] + p[H + j] * hb[j];
+      } else {
+        for (int64_t j = 0; j < GH; j++) p[j] += q[j];
         if (s.cell == Lstm) {
-          const float iG = sigm(p[j] + q[j]), fG = sigm(p[H + j] + q[H + j]);
-          const float gG = std::tanh(p[2 * H + j] + q[2 * H + j]), oG = sigm(p[3 * H + j] + q[3 * H + j]);
-          float& cv = c[b * H + j];
-          cv = fG * cv + iG * gG;
-          hv = oG * std::tanh(cv);
-        } else if (s.cell == Gru) {
-          const float r = sigm(p[j] + q[j]), z = sigm(p[H + j] + q[H + j]);
-          const float n = std::tanh(p[2 * H + j] + r * q[2 * H + j]);
-          hv = (1 - z) * n + z * hb[j];
+          // i, f = σ, g = tanh, o = σ; c' = f⊙c + i⊙g; h' = o⊙tanh(c')
+          sigmoidInPlace(p, 2 * H);
+          tanhInPlace(p + 2 * H, H);
+          sigmoidInPlace(p + 3 * H, H);
+          float* cb = c.data() + b * H;
+          for (int64_t j = 0; j < H; j++) cb[j] = p[H + j] * cb[j] + p[j] * p[2 * H + j];
+          std::memcpy(hb, cb, sizeof(float) * H);
+          tanhInPlace(hb, H);
+          for (int64_t j = 0; j < H; j++) hb[j] *= p[3 * H + j];
+        } else if (s.cell == RnnTanh) {
+          std::memcpy(hb, p, sizeof(float) * H);
+          tanhInPlace(hb, H);
         } else {
-          const float v = p[j] + q[j];
-          hv = s.cell == RnnTanh ? std::tanh(v) : (v > 0 ? v : 0.0f);
+          for (int64_t j = 0; j < H; j++) hb[j] = p[j] > 0 ? p[j] : (p[j] <= 0 ? 0.0f : p[j]);  // relu; NaN stays NaN
         }
-        hb[j] = hv;
-        y[j] = hv;
       }
+      std::memcpy(y, hb, sizeof(float) * H);
     }
   }
   std::memcpy(a.hN, h.data(), sizeof(float) * B * H);

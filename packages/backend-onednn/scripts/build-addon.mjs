@@ -69,8 +69,8 @@ const cxx = process.env.CXX || which('c++') || which('g++') || which('clang++');
 if (!cxx) skip('no C++ compiler was found (install g++ or clang++, or set CXX)');
 
 // ---- compile ------------------------------------------------------------------------------------------
-const sources = ['kernels.cc', 'gemm.cc', 'short-forward.cc', 'rnn.cc', 'addon.cc'];
-const headers = ['common.h', 'kernels.h', 'gemm.h', 'short-forward.h', 'rnn.h'];
+const sources = ['kernels.cc', 'gemm.cc', 'vector-math.cc', 'short-forward.cc', 'rnn.cc', 'addon.cc'];
+const headers = ['common.h', 'kernels.h', 'gemm.h', 'vector-math.h', 'short-forward.h', 'rnn.h'];
 const inputs = [...sources, ...headers].map((f) => join(nativeDir, f)).concat(fileURLToPath(import.meta.url));
 const newestInput = Math.max(...inputs.map((f) => statSync(f).mtimeMs));
 const config = { cxx, onednnPrefix: prefix, onednnLib: libDir, nodeInclude };
@@ -101,10 +101,10 @@ const t0 = Date.now();
 const objects = [];
 for (const src of sources) {
   const obj = join(objDir, src.replace('.cc', '.o'));
-  run(cxx, ['-c', '-O3', '-std=c++17', '-fPIC', '-fopenmp', '-fvisibility=hidden', '-Wall', ...defines, ...includes, join(nativeDir, src), '-o', obj]);
+  run(cxx, ['-c', '-O3', '-std=c++17', '-fPIC', '-fopenmp', '-fno-math-errno', '-fvisibility=hidden', '-Wall', ...defines, ...includes, join(nativeDir, src), '-o', obj]);
   objects.push(obj);
 }
 const darwin = process.platform === 'darwin';
-run(cxx, ['-shared', '-fopenmp', '-o', addonPath, ...objects, '-L', libDir, '-ldnnl', `-Wl,-rpath,${libDir}`, ...(darwin ? ['-undefined', 'dynamic_lookup'] : ['-lpthread'])]);
+run(cxx, ['-shared', '-fopenmp', '-o', addonPath, ...objects, '-L', libDir, '-ldnnl', `-Wl,-rpath,${libDir}`, ...(darwin ? ['-undefined', 'dynamic_lookup'] : ['-lmvec', '-lm', '-lpthread'])]);
 writeStatus({ built: true, ...config, seconds: (Date.now() - t0) / 1000 });
 console.log(`[@recur/backend-onednn] built ${addonPath} in ${((Date.now() - t0) / 1000).toFixed(1)} s against oneDNN at ${prefix}`);
