@@ -482,7 +482,7 @@ int gatesOfCell(int cell) { return cell == Lstm ? 4 : cell == Gru ? 3 : 1; }
 BINDING(CacheSize) {
   BODY({
     Context& c = A.ctx();
-    return number(env, static_cast<double>(c.rnn->cacheSize(cellShape(A, A.at(1)))));
+    return number(env, static_cast<double>(c.rnn->cacheSize(cellShape(A, A.at(1)), c.threads)));
   });
 }
 
@@ -507,7 +507,7 @@ BINDING(CellForward) {
     napi_value cache = A.prop(o, "cache");
     a.cache = A.f32(cache, 0, "cache", true);
     a.cacheLen = a.cache ? A.length(cache) : 0;
-    c.rnn->forward(s, a);
+    c.rnn->forward(s, a, c.threads);
     return undef(env);
   });
 }
@@ -540,7 +540,7 @@ BINDING(CellBackward) {
     a.dbHh = A.f32p(o, "dbHh", G * H, true);
     a.dh0 = A.f32p(o, "dh0", B * H, true);
     a.dc0 = lstm ? A.f32p(o, "dc0", B * H, true) : nullptr;
-    c.rnn->backward(s, a);
+    c.rnn->backward(s, a, c.threads);
     return undef(env);
   });
 }

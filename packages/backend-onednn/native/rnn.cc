@@ -27,7 +27,10 @@
 #include <algorithm>
 #include <cstring>
 #include <numeric>
+#include <exception>
 #include <unordered_map>
+
+#include <omp.h>
 
 #include "common.h"
 #include "short-forward.h"
@@ -99,7 +102,7 @@ struct Plan {
     Pd pd;
     dnnl::primitive prim;
     Converted wl, wi;
-    memory::desc ws;
+    memory::desc ws, scratch;
     size_t wsBytes = 0;
     bool ready = false;
   } inf, train;
@@ -107,6 +110,7 @@ struct Plan {
     Pd pd;
     dnnl::primitive prim;
     Converted wl, wi, dwl, dwi;
+    memory::desc scratch;
     bool ready = false;
   } bwd;
 };
@@ -114,6 +118,19 @@ struct Plan {
 namespace {
 
 dnnl_rnn_direction_t directionOf(bool reverse) { return reverse ? dnnl_unidirectional_right2left : dnnl_unidirectional_left2right; }
+
+/**
+ * Create a primitive descriptor with a user-managed scratchpad: each execution gets its own, so
+ * batch chunks can run concurrently on different threads (see RnnEngine::forward).
+ */
+void createPd(Pd& out, const dnnl_rnn_desc_t& d, const dnnl::engine& eng, const_dnnl_primitive_desc_t hint) {
+  dnnl_primitive_attr_t attr;
+  DNNL_CHECK(dnnl_primitive_attr_create(&attr));
+  dnnl_status_t st = dnnl_primitive_attr_set_scratchpad_mode(attr, dnnl_scratchpad_mode_user);
+  if (st == dnnl_success) st = dnnl_primitive_desc_create(&out.pd, &d, attr, eng.get(), hint);
+  dnnl_primitive_attr_destroy(attr);
+  if (st != dnnl_success) throwDnnl(st, "dnnl_primitive_desc_create (RNN)");
+}
 
 void initForward(Plan& p, Plan::Fwd& f, const dnnl::engine& eng, bool training) {
   dnnl_rnn_desc_t d;
@@ -131,8 +148,9 @@ void initForward(Plan& p, Plan::Fwd& f, const dnnl::engine& eng, bool training) 
     default:
       DNNL_CHECK(dnnl_lbr_gru_forward_desc_init(&d, prop, dir, sl, it, wl, wi, b, dl, it, 0));
   }
-  DNNL_CHECK(dnnl_primitive_desc_create(&f.pd.pd, &d, nullptr, eng.get(), nullptr));
+  createPd(f.pd, d, eng, nullptr);
   f.prim = dnnl::primitive(f.pd.pd);
+  f.scratch = queryMd(f.pd.pd, DNNL_ARG_SCRATCHPAD);
   f.wl.init(eng, p.wlUser, queryMd(f.pd.pd, DNNL_ARG_WEIGHTS_LAYER), false);
   f.wi.init(eng, p.wiUser, queryMd(f.pd.pd, DNNL_ARG_WEIGHTS_ITER), false);
   if (training) {
@@ -160,8 +178,9 @@ void initBackward(Plan& p, const dnnl::engine& eng) {
     default:
       DNNL_CHECK(dnnl_lbr_gru_backward_desc_init(&d, dnnl_backward, dir, sl, it, wl, wi, b, dl, it, dsl, it, wl, wi, b, dl, it, 0));
   }
-  DNNL_CHECK(dnnl_primitive_desc_create(&p.bwd.pd.pd, &d, nullptr, eng.get(), p.train.pd.pd));
+  createPd(p.bwd.pd, d, eng, p.train.pd.pd);
   p.bwd.prim = dnnl::primitive(p.bwd.pd.pd);
+  p.bwd.scratch = queryMd(p.bwd.pd.pd, DNNL_ARG_SCRATCHPAD);
   p.bwd.wl.init(eng, p.wlUser, queryMd(p.bwd.pd.pd, DNNL_ARG_WEIGHTS_LAYER), false);
   p.bwd.wi.init(eng, p.wiUser, queryMd(p.bwd.pd.pd, DNNL_ARG_WEIGHTS_ITER), false);
   p.bwd.dwl.init(eng, p.wlUser, queryMd(p.bwd.pd.pd, DNNL_ARG_DIFF_WEIGHTS_LAYER), true);
@@ -177,7 +196,29 @@ struct Group {
   int64_t cacheOffset = 0;
 };
 
-std::vector<Group> groupsOf(const CellShape& s, std::vector<int32_t>* empty) {
+/** Rows below which a batch chunk is not split further between threads. */
+constexpr int64_t MIN_CHUNK_ROWS = 8;
+
+/** Split each group into up to `parts` chunks of contiguous rows (at least MIN_CHUNK_ROWS each). */
+std::vector<Group> chunked(std::vector<Group> groups, int parts) {
+  if (parts <= 1) return groups;
+  std::vector<Group> out;
+  for (auto& g : groups) {
+    const int64_t bg = static_cast<int64_t>(g.idx.size());
+    const int64_t k = std::min<int64_t>(parts, bg / MIN_CHUNK_ROWS);
+    if (k <= 1) {
+      out.push_back(std::move(g));
+      continue;
+    }
+    for (int64_t c = 0; c < k; c++) {
+      const int64_t lo = bg * c / k, hi = bg * (c + 1) / k;
+      out.push_back(Group{g.len, std::vector<int32_t>(g.idx.begin() + lo, g.idx.begin() + hi), false});
+    }
+  }
+  return out;
+}
+
+std::vector<Group> lengthGroupsOf(const CellShape& s, std::vector<int32_t>* empty) {
   std::vector<Group> out;
   bool full = true;
   if (s.lengths)
@@ -195,6 +236,10 @@ std::vector<Group> groupsOf(const CellShape& s, std::vector<int32_t>* empty) {
   }
   for (auto& kv : byLen) out.push_back(Group{kv.first, std::move(kv.second), false});
   return out;
+}
+
+std::vector<Group> groupsOf(const CellShape& s, std::vector<int32_t>* empty, int parts) {
+  return chunked(lengthGroupsOf(s, empty), parts);
 }
 
 constexpr int64_t ALIGN_FLOATS = 16;  // 64 bytes
@@ -313,10 +358,10 @@ void userWeights(const CellShape& s, const float* wIh, const float* wHh, const f
 
 }  // namespace
 
-int64_t RnnEngine::cacheSize(const CellShape& s) {
+int64_t RnnEngine::cacheSize(const CellShape& s, int threads) {
   std::vector<int32_t> empty;
   int64_t total = 0;
-  for (auto& g : groupsOf(s, &empty)) {
+  for (auto& g : groupsOf(s, &empty, threads)) {
     Plan& p = plan(s.cell, g.len, static_cast<int64_t>(g.idx.size()), s.I, s.H, s.reverse);
     if (!p.train.ready) initForward(p, p.train, eng_, true);
     total += groupCacheFloats(p, static_cast<int64_t>(g.idx.size()));
@@ -324,7 +369,44 @@ int64_t RnnEngine::cacheSize(const CellShape& s) {
   return std::max<int64_t>(total, 1);
 }
 
-void RnnEngine::forward(const CellShape& s, const ForwardArgs& a) {
+dnnl::stream& RnnEngine::streamFor(int thread) {
+  while (static_cast<int>(streams_.size()) <= thread) streams_.emplace_back(eng_);
+  return streams_[thread];
+}
+
+namespace {
+
+/**
+ * Run `fn(i)` for every group: on the whole OpenMP team when there is one group (oneDNN threads the
+ * primitive), else one group per thread with the primitives running single-threaded inside. Splitting
+ * the batch avoids oneDNN's per-timestep barriers, which cost a scheduler time slice whenever a
+ * thread is preempted (2 threads on a busy 2-core machine ran 4–20× slower than 1). Exceptions are
+ * carried out of the parallel region and rethrown.
+ */
+template <typename F>
+void forEachGroup(size_t n, int threads, F&& fn) {
+  if (n <= 1 || threads <= 1) {
+    for (size_t i = 0; i < n; i++) fn(i, 0);
+    return;
+  }
+  std::exception_ptr err;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(std::min<int>(threads, static_cast<int>(n)))
+  for (size_t i = 0; i < n; i++) {
+    try {
+      fn(i, omp_get_thread_num());
+    } catch (...) {
+#pragma omp critical(ro_group_error)
+      if (!err) err = std::current_exception();
+    }
+  }
+  if (err) std::rethrow_exception(err);
+}
+
+std::vector<char> scratchFor(const memory::desc& md) { return std::vector<char>(md.get_size() + 64); }
+
+}  // namespace
+
+void RnnEngine::forward(const CellShape& s, const ForwardArgs& a, int threads) {
   const bool training = a.cache != nullptr;
   if (!training && s.T <= SHORT_FORWARD_MAX_T) {
     shortForward(s, a);
@@ -333,17 +415,46 @@ void RnnEngine::forward(const CellShape& s, const ForwardArgs& a) {
   const bool lstm = s.cell == Lstm;
   const int64_t T = s.T, B = s.B, I = s.I, H = s.H, ys = s.yStride;
   std::vector<int32_t> empty;
-  std::vector<Group> groups = groupsOf(s, &empty);
+  std::vector<Group> groups = groupsOf(s, &empty, threads);
   UserWeights u;
   userWeights(s, a.wIh, a.wHh, a.bIh, a.bHh, u);
   const bool denseY = ys == H && s.yOffset == 0;
-  std::vector<float> xg, h0g, c0g, dst, hg, cg;
+  // Sequential pre-pass: primitives, cache offsets, and each plan's weights in its layout (once per plan).
+  struct Run {
+    Plan* p;
+    Plan::Fwd* f;
+    float *wl, *wi;
+    int64_t cacheOff;
+  };
+  std::vector<Run> runs;
   int64_t cacheOff = 0;
   for (auto& g : groups) {
-    const int64_t L = g.len, bg = static_cast<int64_t>(g.idx.size());
-    Plan& p = plan(s.cell, L, bg, I, H, s.reverse);
+    const int64_t bg = static_cast<int64_t>(g.idx.size());
+    Plan& p = plan(s.cell, g.len, bg, I, H, s.reverse);
     Plan::Fwd& f = training ? p.train : p.inf;
     if (!f.ready) initForward(p, f, eng_, training);
+    Run r{&p, &f, nullptr, nullptr, cacheOff};
+    for (auto& q : runs)
+      if (q.p == &p) r.wl = q.wl, r.wi = q.wi;
+    if (!r.wl) {
+      r.wl = f.wl.in(strm_, eng_, p.wlUser, u.wl);
+      r.wi = f.wi.in(strm_, eng_, p.wiUser, u.wi);
+    }
+    if (training) {
+      cacheOff += groupCacheFloats(p, bg);
+      if (cacheOff > a.cacheLen) throwRecur("E_INVALID_ARGUMENT", "cellForward: the cache tensor is too small for this shape");
+    }
+    runs.push_back(r);
+  }
+  strm_.wait();
+  for (int t = 0; t < std::min<int>(threads, static_cast<int>(groups.size())); t++) streamFor(t);
+  forEachGroup(groups.size(), threads, [&](size_t gi, int thread) {
+    const Group& g = groups[gi];
+    const Run& r = runs[gi];
+    Plan& p = *r.p;
+    Plan::Fwd& f = *r.f;
+    const int64_t L = g.len, bg = static_cast<int64_t>(g.idx.size());
+    std::vector<float> xg, h0g, c0g, dst, hg, cg;
     // Inputs: x[0:L, idx, :], h0[idx], c0[idx].
     const float* x = a.x;
     const float* h0 = a.h0;
@@ -363,12 +474,10 @@ void RnnEngine::forward(const CellShape& s, const ForwardArgs& a) {
       gatherRows(a.c0, g.idx, H, c0g.data());
       c0 = c0g.data();
     }
-    // Outputs: dense dst_layer, dst_iter(, dst_iter_c).
+    // Outputs: dense dst_layer, dst_iter(, dst_iter_c): in the cache when training.
     float *dl, *hi, *ci = nullptr, *ws = nullptr;
     if (training) {
-      if (cacheOff + groupCacheFloats(p, bg) > a.cacheLen) throwRecur("E_INVALID_ARGUMENT", "cellForward: the cache tensor is too small for this shape");
-      CacheParts c = cacheParts(p, bg, a.cache + cacheOff);
-      cacheOff += groupCacheFloats(p, bg);
+      CacheParts c = cacheParts(p, bg, a.cache + r.cacheOff);
       dl = c.dstLayer;
       hi = c.dstIter;
       ci = c.dstIterC;
@@ -387,24 +496,25 @@ void RnnEngine::forward(const CellShape& s, const ForwardArgs& a) {
         ci = g.whole ? a.cN : cg.data();
       }
     }
-    float* wl = f.wl.in(strm_, eng_, p.wlUser, u.wl);
-    float* wi = f.wi.in(strm_, eng_, p.wiUser, u.wi);
+    std::vector<char> scratch = scratchFor(f.scratch);
     std::unordered_map<int, memory> args = {
         {DNNL_ARG_SRC_LAYER, memory(p.srcLayer, eng_, const_cast<float*>(x))},
         {DNNL_ARG_SRC_ITER, memory(p.iter, eng_, const_cast<float*>(h0))},
-        {DNNL_ARG_WEIGHTS_LAYER, memory(f.wl.md, eng_, wl)},
-        {DNNL_ARG_WEIGHTS_ITER, memory(f.wi.md, eng_, wi)},
+        {DNNL_ARG_WEIGHTS_LAYER, memory(f.wl.md, eng_, r.wl)},
+        {DNNL_ARG_WEIGHTS_ITER, memory(f.wi.md, eng_, r.wi)},
         {DNNL_ARG_BIAS, memory(p.bias, eng_, u.bias.data())},
         {DNNL_ARG_DST_LAYER, memory(p.dstLayer, eng_, dl)},
         {DNNL_ARG_DST_ITER, memory(p.iter, eng_, hi)},
+        {DNNL_ARG_SCRATCHPAD, memory(f.scratch, eng_, scratch.data())},
     };
     if (lstm) {
       args.emplace(DNNL_ARG_SRC_ITER_C, memory(p.iter, eng_, const_cast<float*>(c0)));
       args.emplace(DNNL_ARG_DST_ITER_C, memory(p.iter, eng_, ci));
     }
     if (training) args.emplace(DNNL_ARG_WORKSPACE, memory(f.ws, eng_, ws));
-    f.prim.execute(strm_, args);
-    strm_.wait();
+    dnnl::stream& st = streamFor(thread);
+    f.prim.execute(st, args);
+    st.wait();
     // Scatter: y[t, idx[j], yOffset:+H] = dst[t, j] for t < L, 0 for padded steps; hN / cN rows.
     if (!(g.whole && denseY && !training)) {
       for (int64_t t = 0; t < T; t++) {
@@ -419,7 +529,7 @@ void RnnEngine::forward(const CellShape& s, const ForwardArgs& a) {
       for (int64_t j = 0; j < bg; j++) std::memcpy(a.hN + g.idx[j] * H, hi + j * H, sizeof(float) * H);
     if (lstm && ci != a.cN)
       for (int64_t j = 0; j < bg; j++) std::memcpy(a.cN + g.idx[j] * H, ci + j * H, sizeof(float) * H);
-  }
+  });
   // Length-0 sequences: every output row is padding; the state passes through unchanged.
   for (int32_t b : empty) {
     for (int64_t t = 0; t < T; t++) std::memset(a.y + (t * B + b) * ys + s.yOffset, 0, sizeof(float) * H);
@@ -432,65 +542,83 @@ void RnnEngine::forward(const CellShape& s, const ForwardArgs& a) {
   }
 }
 
-void RnnEngine::backward(const CellShape& s, const BackwardArgs& a) {
+void RnnEngine::backward(const CellShape& s, const BackwardArgs& a, int threads) {
   const bool lstm = s.cell == Lstm;
   const int64_t B = s.B, I = s.I, H = s.H, ys = s.yStride;
   const int64_t G = gatesOf(s.cell), Gb = s.cell == Gru ? 4 : G;
   std::vector<int32_t> empty;
-  std::vector<Group> groups = groupsOf(s, &empty);
+  std::vector<Group> groups = groupsOf(s, &empty, threads);
   UserWeights u;
   userWeights(s, a.wIh, a.wHh, a.bIh, a.bHh, u);
-  // Gradients summed over groups, in oneDNN gate order and PyTorch's ldgoi layout.
-  std::vector<float> dwl(G * H * I, 0.0f), dwi(G * H * H, 0.0f), db(Gb * H, 0.0f);
-  std::vector<float> xg, h0g, c0g, ddl, dhi, dci, dsl, dsi, dsc, dwlUser, dwiUser, dbg;
+  // Per group: its own weight-gradient buffers (in the primitive's layout), summed after the join.
+  struct Run {
+    Plan* p;
+    float *wl, *wi;
+    int64_t cacheOff;
+    std::vector<float> dwl, dwi, db;
+  };
+  std::vector<Run> runs(groups.size());
   int64_t cacheOff = 0;
-  for (auto& g : groups) {
-    const int64_t L = g.len, bg = static_cast<int64_t>(g.idx.size());
-    Plan& p = plan(s.cell, L, bg, I, H, s.reverse);
+  for (size_t gi = 0; gi < groups.size(); gi++) {
+    const int64_t bg = static_cast<int64_t>(groups[gi].idx.size());
+    Plan& p = plan(s.cell, groups[gi].len, bg, I, H, s.reverse);
     if (!p.bwd.ready) initBackward(p, eng_);
-    if (cacheOff + groupCacheFloats(p, bg) > a.cacheLen) throwRecur("E_INVALID_ARGUMENT", "cellBackward: the cache tensor is too small for this shape");
-    CacheParts c = cacheParts(p, bg, a.cache + cacheOff);
+    Run& r = runs[gi];
+    r.p = &p;
+    r.wl = nullptr;
+    for (size_t q = 0; q < gi; q++)
+      if (runs[q].p == &p) r.wl = runs[q].wl, r.wi = runs[q].wi;
+    if (!r.wl) {
+      r.wl = p.bwd.wl.in(strm_, eng_, p.wlUser, u.wl);
+      r.wi = p.bwd.wi.in(strm_, eng_, p.wiUser, u.wi);
+    }
+    r.cacheOff = cacheOff;
     cacheOff += groupCacheFloats(p, bg);
+    if (cacheOff > a.cacheLen) throwRecur("E_INVALID_ARGUMENT", "cellBackward: the cache tensor is too small for this shape");
+    r.dwl.assign(p.bwd.dwl.md.get_size() / sizeof(float) + 1, 0.0f);
+    r.dwi.assign(p.bwd.dwi.md.get_size() / sizeof(float) + 1, 0.0f);
+    r.db.assign(Gb * H, 0.0f);
+  }
+  strm_.wait();
+  for (int t = 0; t < std::min<int>(threads, static_cast<int>(groups.size())); t++) streamFor(t);
+  forEachGroup(groups.size(), threads, [&](size_t gi, int thread) {
+    const Group& g = groups[gi];
+    Run& r = runs[gi];
+    Plan& p = *r.p;
+    Plan::Bwd& w = p.bwd;
+    const int64_t L = g.len, bg = static_cast<int64_t>(g.idx.size());
+    CacheParts c = cacheParts(p, bg, a.cache + r.cacheOff);
+    std::vector<float> xg, h0g(bg * H), c0g, ddl(L * bg * H), dhi(bg * H), dci, dsl(L * bg * I, 0.0f), dsi(bg * H, 0.0f), dsc;
     const float* x = a.x;
     if (!g.whole) {
       xg.resize(L * bg * I);
       for (int64_t t = 0; t < L; t++) gatherRows(a.x + t * B * I, g.idx, I, xg.data() + t * bg * I);
       x = xg.data();
     }
-    h0g.resize(bg * H);
     gatherRows(a.h0, g.idx, H, h0g.data());
     if (lstm) {
       c0g.resize(bg * H);
       gatherRows(a.c0, g.idx, H, c0g.data());
     }
     // Upstream gradients: dy[0:L, idx, yOffset:+H] densely, dhN / dcN rows (zeros where null).
-    ddl.resize(L * bg * H);
     for (int64_t t = 0; t < L; t++)
       for (int64_t j = 0; j < bg; j++) {
         float* d = ddl.data() + (t * bg + j) * H;
         if (a.dy) std::memcpy(d, a.dy + (t * B + g.idx[j]) * ys + s.yOffset, sizeof(float) * H);
         else std::memset(d, 0, sizeof(float) * H);
       }
-    dhi.resize(bg * H);
     gatherRows(a.dhN, g.idx, H, dhi.data());
     if (lstm) {
       dci.resize(bg * H);
       gatherRows(a.dcN, g.idx, H, dci.data());
+      dsc.assign(bg * H, 0.0f);
     }
-    dsl.assign(L * bg * I, 0.0f);
-    dsi.assign(bg * H, 0.0f);
-    if (lstm) dsc.assign(bg * H, 0.0f);
-    dbg.assign(Gb * H, 0.0f);
-    Plan::Bwd& w = p.bwd;
-    float* dwlP = w.dwl.same ? (dwlUser.assign(G * H * I, 0.0f), dwlUser.data()) : (std::fill(w.dwl.buf.begin(), w.dwl.buf.end(), 0.0f), w.dwl.buf.data());
-    float* dwiP = w.dwi.same ? (dwiUser.assign(G * H * H, 0.0f), dwiUser.data()) : (std::fill(w.dwi.buf.begin(), w.dwi.buf.end(), 0.0f), w.dwi.buf.data());
-    float* wl = w.wl.in(strm_, eng_, p.wlUser, u.wl);
-    float* wi = w.wi.in(strm_, eng_, p.wiUser, u.wi);
+    std::vector<char> scratch = scratchFor(w.scratch);
     std::unordered_map<int, memory> args = {
         {DNNL_ARG_SRC_LAYER, memory(p.srcLayer, eng_, const_cast<float*>(x))},
         {DNNL_ARG_SRC_ITER, memory(p.iter, eng_, h0g.data())},
-        {DNNL_ARG_WEIGHTS_LAYER, memory(w.wl.md, eng_, wl)},
-        {DNNL_ARG_WEIGHTS_ITER, memory(w.wi.md, eng_, wi)},
+        {DNNL_ARG_WEIGHTS_LAYER, memory(w.wl.md, eng_, r.wl)},
+        {DNNL_ARG_WEIGHTS_ITER, memory(w.wi.md, eng_, r.wi)},
         {DNNL_ARG_BIAS, memory(p.bias, eng_, u.bias.data())},
         {DNNL_ARG_DST_LAYER, memory(p.dstLayer, eng_, c.dstLayer)},
         {DNNL_ARG_DST_ITER, memory(p.iter, eng_, c.dstIter)},
@@ -499,9 +627,10 @@ void RnnEngine::backward(const CellShape& s, const BackwardArgs& a) {
         {DNNL_ARG_DIFF_DST_ITER, memory(p.iter, eng_, dhi.data())},
         {DNNL_ARG_DIFF_SRC_LAYER, memory(p.diffSrcLayer, eng_, dsl.data())},
         {DNNL_ARG_DIFF_SRC_ITER, memory(p.iter, eng_, dsi.data())},
-        {DNNL_ARG_DIFF_WEIGHTS_LAYER, memory(w.dwl.md, eng_, dwlP)},
-        {DNNL_ARG_DIFF_WEIGHTS_ITER, memory(w.dwi.md, eng_, dwiP)},
-        {DNNL_ARG_DIFF_BIAS, memory(p.bias, eng_, dbg.data())},
+        {DNNL_ARG_DIFF_WEIGHTS_LAYER, memory(w.dwl.md, eng_, r.dwl.data())},
+        {DNNL_ARG_DIFF_WEIGHTS_ITER, memory(w.dwi.md, eng_, r.dwi.data())},
+        {DNNL_ARG_DIFF_BIAS, memory(p.bias, eng_, r.db.data())},
+        {DNNL_ARG_SCRATCHPAD, memory(w.scratch, eng_, scratch.data())},
     };
     if (lstm) {
       args.emplace(DNNL_ARG_SRC_ITER_C, memory(p.iter, eng_, c0g.data()));
@@ -509,27 +638,32 @@ void RnnEngine::backward(const CellShape& s, const BackwardArgs& a) {
       args.emplace(DNNL_ARG_DIFF_DST_ITER_C, memory(p.iter, eng_, dci.data()));
       args.emplace(DNNL_ARG_DIFF_SRC_ITER_C, memory(p.iter, eng_, dsc.data()));
     }
-    w.prim.execute(strm_, args);
-    // Weight gradients back to ldgoi.
-    if (!w.dwl.same) {
-      dwlUser.assign(G * H * I, 0.0f);
-      memory src(w.dwl.md, eng_, dwlP), dst(p.wlUser, eng_, dwlUser.data());
-      w.dwl.toUser.execute(strm_, src, dst);
-    }
-    if (!w.dwi.same) {
-      dwiUser.assign(G * H * H, 0.0f);
-      memory src(w.dwi.md, eng_, dwiP), dst(p.wiUser, eng_, dwiUser.data());
-      w.dwi.toUser.execute(strm_, src, dst);
-    }
-    strm_.wait();
-    for (size_t k = 0; k < dwl.size(); k++) dwl[k] += dwlUser[k];
-    for (size_t k = 0; k < dwi.size(); k++) dwi[k] += dwiUser[k];
-    for (size_t k = 0; k < db.size(); k++) db[k] += dbg[k];
-    // dx[t, idx[j]] += diff_src_layer[t, j]; dh0 / dc0 rows.
+    dnnl::stream& st = streamFor(thread);
+    w.prim.execute(st, args);
+    st.wait();
+    // dx[t, idx[j]] += diff_src_layer[t, j]; dh0 / dc0 rows (groups own disjoint rows: no race).
     if (a.dx)
       for (int64_t t = 0; t < L; t++) addRows(dsl.data() + t * bg * I, g.idx, I, a.dx + t * B * I);
     if (a.dh0) addRows(dsi.data(), g.idx, H, a.dh0);
     if (lstm && a.dc0) addRows(dsc.data(), g.idx, H, a.dc0);
+  });
+  // Weight gradients: each group's back to ldgoi (oneDNN gate order), summed.
+  std::vector<float> dwl(G * H * I, 0.0f), dwi(G * H * H, 0.0f), db(Gb * H, 0.0f), tmp;
+  auto accumulate = [&](Converted& conv, const memory::desc& user, std::vector<float>& prim, std::vector<float>& sum) {
+    const float* src = prim.data();
+    if (!conv.same) {
+      tmp.assign(sum.size(), 0.0f);
+      memory from(conv.md, eng_, prim.data()), to(user, eng_, tmp.data());
+      conv.toUser.execute(strm_, from, to);
+      strm_.wait();
+      src = tmp.data();
+    }
+    for (size_t k = 0; k < sum.size(); k++) sum[k] += src[k];
+  };
+  for (auto& r : runs) {
+    accumulate(r.p->bwd.dwl, r.p->wlUser, r.dwl, dwl);
+    accumulate(r.p->bwd.dwi, r.p->wiUser, r.dwi, dwi);
+    for (size_t k = 0; k < db.size(); k++) db[k] += r.db[k];
   }
   // Length-0 sequences: hN was h0, so dL/dh0 += dL/dhN (and the same for c).
   for (int32_t b : empty) {

@@ -46,10 +46,13 @@ class RnnEngine {
  public:
   RnnEngine();
   ~RnnEngine();
-  /** Floats the training cache of this shape needs. */
-  int64_t cacheSize(const CellShape& s);
-  void forward(const CellShape& s, const ForwardArgs& a);
-  void backward(const CellShape& s, const BackwardArgs& a);
+  /**
+   * Floats the training cache of this shape needs. `threads` must be the same in cacheSize, forward
+   * and backward of one sequence: it decides how the batch is split into chunks that run in parallel.
+   */
+  int64_t cacheSize(const CellShape& s, int threads);
+  void forward(const CellShape& s, const ForwardArgs& a, int threads);
+  void backward(const CellShape& s, const BackwardArgs& a, int threads);
   /** Primitives cached so far (for tests). */
   size_t planCount() const { return plans_.size(); }
   dnnl::engine& engine() { return eng_; }
@@ -57,8 +60,11 @@ class RnnEngine {
 
  private:
   Plan& plan(int cell, int64_t T, int64_t B, int64_t I, int64_t H, bool reverse);
+  /** The stream of OpenMP thread `thread` (streams are not shared between threads). */
+  dnnl::stream& streamFor(int thread);
   dnnl::engine eng_;
   dnnl::stream strm_;
+  std::vector<dnnl::stream> streams_;
   std::map<std::tuple<int, int64_t, int64_t, int64_t, int64_t, bool>, std::unique_ptr<Plan>> plans_;
 };
 
