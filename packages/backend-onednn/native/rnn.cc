@@ -19,6 +19,9 @@
 //   L−1..0, the sequence's own last real step first), with rows gathered into a dense batch. Padded
 //   steps write y = 0 and pass no gradient; a length-0 sequence carries h0 (c0) to hN (cN). The cost is
 //   one primitive run per distinct length, plus gathering x / dy and scattering y / dx.
+// - Threads: a batch of 2·MIN_CHUNK_ROWS rows or more is split into chunks of contiguous rows, one
+//   per thread, each running the primitive single-threaded (forEachGroup); smaller batches run on one
+//   thread. This replaces oneDNN's per-timestep barriers, which stall whenever a thread is preempted.
 // - Inference over T ≤ SHORT_FORWARD_MAX_T steps (streaming) runs in short-forward.cc instead: the
 //   per-call weight repacking would cost more than the steps themselves.
 // The training cache holds, per group, dst_layer, dst_iter(, dst_iter_c) and oneDNN's workspace.
@@ -386,7 +389,16 @@ namespace {
 template <typename F>
 void forEachGroup(size_t n, int threads, F&& fn) {
   if (n <= 1 || threads <= 1) {
-    for (size_t i = 0; i < n; i++) fn(i, 0);
+    // One chunk means fewer than 2·MIN_CHUNK_ROWS rows: too little work to share, and oneDNN's
+    // per-timestep barriers would cost more than they save, so it runs on this thread alone.
+    if (threads > 1) omp_set_num_threads(1);
+    try {
+      for (size_t i = 0; i < n; i++) fn(i, 0);
+    } catch (...) {
+      if (threads > 1) omp_set_num_threads(threads);
+      throw;
+    }
+    if (threads > 1) omp_set_num_threads(threads);
     return;
   }
   std::exception_ptr err;

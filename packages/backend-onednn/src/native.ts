@@ -112,6 +112,25 @@ function recordedReason(statusPath: string): string | null {
 
 const REQUIRED: readonly (keyof NativeAddon)[] = ['version', 'create', 'destroy', 'gemm', 'cacheSize', 'cellForward', 'cellBackward', 'loss', 'optimizer'];
 
+/**
+ * Load with OMP_WAIT_POLICY=PASSIVE unless the user set OMP_WAIT_POLICY or GOMP_SPINCOUNT: libgomp
+ * reads it once, when oneDNN's libgomp is loaded with the addon. With the default (spin) policy an
+ * idle OpenMP thread keeps its core busy, and on a machine with more runnable threads than cores a
+ * 2-thread training step ran 4–20× slower than 1 thread; passive waits cost little here because the
+ * addon runs few parallel regions (one per batch chunk, see native/rnn.cc). The variable is restored
+ * afterwards, so child processes (and other libraries) do not inherit it.
+ */
+function withPassiveOpenmp<T>(load: () => T): T {
+  const env = process.env;
+  if (env.OMP_WAIT_POLICY !== undefined || env.GOMP_SPINCOUNT !== undefined) return load();
+  env.OMP_WAIT_POLICY = 'PASSIVE';
+  try {
+    return load();
+  } finally {
+    delete env.OMP_WAIT_POLICY;
+  }
+}
+
 /** Try to load the addon at `addonPath` (never throws). */
 export function loadAddonFrom(addonPath: string, statusPath: string): AddonLoad {
   if (!existsSync(addonPath)) {
@@ -119,7 +138,7 @@ export function loadAddonFrom(addonPath: string, statusPath: string): AddonLoad 
     return { ok: false, path: addonPath, reason: `the native addon is not built (${why})` };
   }
   try {
-    const addon = createRequire(import.meta.url)(addonPath) as NativeAddon;
+    const addon = withPassiveOpenmp(() => createRequire(import.meta.url)(addonPath) as NativeAddon);
     const missing = REQUIRED.filter((k) => typeof addon[k] !== 'function');
     if (missing.length > 0) return { ok: false, path: addonPath, reason: `the native addon at ${addonPath} lacks ${missing.join(', ')}; rebuild it` };
     return { ok: true, addon, path: addonPath };
