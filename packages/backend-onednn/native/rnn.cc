@@ -414,7 +414,31 @@ void forEachGroup(size_t n, int threads, F&& fn) {
   if (err) std::rethrow_exception(err);
 }
 
-std::vector<char> scratchFor(const memory::desc& md) { return std::vector<char>(md.get_size() + 64); }
+/**
+ * Grow-only scratch buffers of the calling thread (OpenMP's threads persist, so they are reused):
+ * a fresh multi-megabyte std::vector per call was mmap'ed, page-faulted and zeroed every time,
+ * which took half of a training step's time. Contents are undefined; callers write or zero them.
+ */
+float* scratch(size_t slot, size_t n) {
+  thread_local std::vector<std::vector<float>> slots;
+  if (slots.size() <= slot) slots.resize(slot + 1);
+  std::vector<float>& v = slots[slot];
+  if (v.size() < n) v.resize(n);
+  return v.data();
+}
+
+float* zeroed(size_t slot, size_t n) {
+  float* p = scratch(slot, n);
+  std::memset(p, 0, sizeof(float) * n);
+  return p;
+}
+
+/** A user-managed scratchpad for one primitive execution (64-byte aligned inside the slot). */
+void* scratchpadFor(size_t slot, const memory::desc& md) {
+  float* p = scratch(slot, md.get_size() / sizeof(float) + 32);
+  const uintptr_t a = reinterpret_cast<uintptr_t>(p);
+  return reinterpret_cast<void*>((a + 63) & ~static_cast<uintptr_t>(63));
+}
 
 }  // namespace
 
@@ -428,8 +452,10 @@ void RnnEngine::forward(const CellShape& s, const ForwardArgs& a, int threads) {
   const int64_t T = s.T, B = s.B, I = s.I, H = s.H, ys = s.yStride;
   std::vector<int32_t> empty;
   std::vector<Group> groups = groupsOf(s, &empty, threads);
-  UserWeights u;
+  thread_local UserWeights u;  // reused: its buffers keep their capacity
   userWeights(s, a.wIh, a.wHh, a.bIh, a.bHh, u);
+  // Inside the parallel lambdas `u` would name the worker thread's own (empty) instance: use pointers.
+  float* bias = u.bias.data();
   const bool denseY = ys == H && s.yOffset == 0;
   // Sequential pre-pass: primitives, cache offsets, and each plan's weights in its layout (once per plan).
   struct Run {
@@ -466,25 +492,24 @@ void RnnEngine::forward(const CellShape& s, const ForwardArgs& a, int threads) {
     Plan& p = *r.p;
     Plan::Fwd& f = *r.f;
     const int64_t L = g.len, bg = static_cast<int64_t>(g.idx.size());
-    std::vector<float> xg, h0g, c0g, dst, hg, cg;
     // Inputs: x[0:L, idx, :], h0[idx], c0[idx].
     const float* x = a.x;
     const float* h0 = a.h0;
     const float* c0 = a.c0;
     if (!g.whole) {
-      xg.resize(L * bg * I);
-      for (int64_t t = 0; t < L; t++) gatherRows(a.x + t * B * I, g.idx, I, xg.data() + t * bg * I);
-      x = xg.data();
+      float* xg = scratch(0, L * bg * I);
+      for (int64_t t = 0; t < L; t++) gatherRows(a.x + t * B * I, g.idx, I, xg + t * bg * I);
+      x = xg;
     }
     if (!g.whole || !h0) {
-      h0g.resize(bg * H);
-      gatherRows(a.h0, g.idx, H, h0g.data());
-      h0 = h0g.data();
+      float* h0g = scratch(1, bg * H);
+      gatherRows(a.h0, g.idx, H, h0g);
+      h0 = h0g;
     }
     if (lstm && (!g.whole || !c0)) {
-      c0g.resize(bg * H);
-      gatherRows(a.c0, g.idx, H, c0g.data());
-      c0 = c0g.data();
+      float* c0g = scratch(2, bg * H);
+      gatherRows(a.c0, g.idx, H, c0g);
+      c0 = c0g;
     }
     // Outputs: dense dst_layer, dst_iter(, dst_iter_c): in the cache when training.
     float *dl, *hi, *ci = nullptr, *ws = nullptr;
@@ -495,29 +520,19 @@ void RnnEngine::forward(const CellShape& s, const ForwardArgs& a, int threads) {
       ci = c.dstIterC;
       ws = c.ws;
     } else {
-      if (g.whole && denseY) {
-        dl = a.y;
-      } else {
-        dst.resize(L * bg * H);
-        dl = dst.data();
-      }
-      hg.resize(bg * H);
-      hi = g.whole ? a.hN : hg.data();
-      if (lstm) {
-        cg.resize(bg * H);
-        ci = g.whole ? a.cN : cg.data();
-      }
+      dl = g.whole && denseY ? a.y : scratch(3, L * bg * H);
+      hi = g.whole ? a.hN : scratch(4, bg * H);
+      if (lstm) ci = g.whole ? a.cN : scratch(5, bg * H);
     }
-    std::vector<char> scratch = scratchFor(f.scratch);
     std::unordered_map<int, memory> args = {
         {DNNL_ARG_SRC_LAYER, memory(p.srcLayer, eng_, const_cast<float*>(x))},
         {DNNL_ARG_SRC_ITER, memory(p.iter, eng_, const_cast<float*>(h0))},
         {DNNL_ARG_WEIGHTS_LAYER, memory(f.wl.md, eng_, r.wl)},
         {DNNL_ARG_WEIGHTS_ITER, memory(f.wi.md, eng_, r.wi)},
-        {DNNL_ARG_BIAS, memory(p.bias, eng_, u.bias.data())},
+        {DNNL_ARG_BIAS, memory(p.bias, eng_, bias)},
         {DNNL_ARG_DST_LAYER, memory(p.dstLayer, eng_, dl)},
         {DNNL_ARG_DST_ITER, memory(p.iter, eng_, hi)},
-        {DNNL_ARG_SCRATCHPAD, memory(f.scratch, eng_, scratch.data())},
+        {DNNL_ARG_SCRATCHPAD, memory(f.scratch, eng_, scratchpadFor(6, f.scratch))},
     };
     if (lstm) {
       args.emplace(DNNL_ARG_SRC_ITER_C, memory(p.iter, eng_, const_cast<float*>(c0)));
@@ -560,16 +575,26 @@ void RnnEngine::backward(const CellShape& s, const BackwardArgs& a, int threads)
   const int64_t G = gatesOf(s.cell), Gb = s.cell == Gru ? 4 : G;
   std::vector<int32_t> empty;
   std::vector<Group> groups = groupsOf(s, &empty, threads);
-  UserWeights u;
+  thread_local UserWeights u;  // reused: its buffers keep their capacity
   userWeights(s, a.wIh, a.wHh, a.bIh, a.bHh, u);
+  // Inside the parallel lambdas `u` would name the worker thread's own (empty) instance: use pointers.
+  float* bias = u.bias.data();
   // Per group: its own weight-gradient buffers (in the primitive's layout), summed after the join.
   struct Run {
     Plan* p;
     float *wl, *wi;
     int64_t cacheOff;
-    std::vector<float> dwl, dwi, db;
+    float *dwl, *dwi, *db;
   };
   std::vector<Run> runs(groups.size());
+  thread_local std::vector<std::vector<float>> gradBufs;  // 3 per group, reused across calls
+  if (gradBufs.size() < 3 * groups.size()) gradBufs.resize(3 * groups.size());
+  auto gradBuf = [&](size_t k, size_t n) {
+    std::vector<float>& v = gradBufs[k];
+    if (v.size() < n) v.resize(n);
+    std::fill(v.begin(), v.begin() + n, 0.0f);
+    return v.data();
+  };
   int64_t cacheOff = 0;
   for (size_t gi = 0; gi < groups.size(); gi++) {
     const int64_t bg = static_cast<int64_t>(groups[gi].idx.size());
@@ -587,9 +612,9 @@ void RnnEngine::backward(const CellShape& s, const BackwardArgs& a, int threads)
     r.cacheOff = cacheOff;
     cacheOff += groupCacheFloats(p, bg);
     if (cacheOff > a.cacheLen) throwRecur("E_INVALID_ARGUMENT", "cellBackward: the cache tensor is too small for this shape");
-    r.dwl.assign(p.bwd.dwl.md.get_size() / sizeof(float) + 1, 0.0f);
-    r.dwi.assign(p.bwd.dwi.md.get_size() / sizeof(float) + 1, 0.0f);
-    r.db.assign(Gb * H, 0.0f);
+    r.dwl = gradBuf(3 * gi, p.bwd.dwl.md.get_size() / sizeof(float) + 1);
+    r.dwi = gradBuf(3 * gi + 1, p.bwd.dwi.md.get_size() / sizeof(float) + 1);
+    r.db = gradBuf(3 * gi + 2, Gb * H);
   }
   strm_.wait();
   for (int t = 0; t < std::min<int>(threads, static_cast<int>(groups.size())); t++) streamFor(t);
@@ -600,82 +625,83 @@ void RnnEngine::backward(const CellShape& s, const BackwardArgs& a, int threads)
     Plan::Bwd& w = p.bwd;
     const int64_t L = g.len, bg = static_cast<int64_t>(g.idx.size());
     CacheParts c = cacheParts(p, bg, a.cache + r.cacheOff);
-    std::vector<float> xg, h0g(bg * H), c0g, ddl(L * bg * H), dhi(bg * H), dci, dsl(L * bg * I, 0.0f), dsi(bg * H, 0.0f), dsc;
     const float* x = a.x;
     if (!g.whole) {
-      xg.resize(L * bg * I);
-      for (int64_t t = 0; t < L; t++) gatherRows(a.x + t * B * I, g.idx, I, xg.data() + t * bg * I);
-      x = xg.data();
+      float* xg = scratch(0, L * bg * I);
+      for (int64_t t = 0; t < L; t++) gatherRows(a.x + t * B * I, g.idx, I, xg + t * bg * I);
+      x = xg;
     }
-    gatherRows(a.h0, g.idx, H, h0g.data());
-    if (lstm) {
-      c0g.resize(bg * H);
-      gatherRows(a.c0, g.idx, H, c0g.data());
-    }
+    float* h0g = scratch(1, bg * H);
+    gatherRows(a.h0, g.idx, H, h0g);
+    float* c0g = lstm ? scratch(2, bg * H) : nullptr;
+    if (lstm) gatherRows(a.c0, g.idx, H, c0g);
     // Upstream gradients: dy[0:L, idx, yOffset:+H] densely, dhN / dcN rows (zeros where null).
+    float* ddl = scratch(3, L * bg * H);
     for (int64_t t = 0; t < L; t++)
       for (int64_t j = 0; j < bg; j++) {
-        float* d = ddl.data() + (t * bg + j) * H;
+        float* d = ddl + (t * bg + j) * H;
         if (a.dy) std::memcpy(d, a.dy + (t * B + g.idx[j]) * ys + s.yOffset, sizeof(float) * H);
         else std::memset(d, 0, sizeof(float) * H);
       }
-    gatherRows(a.dhN, g.idx, H, dhi.data());
-    if (lstm) {
-      dci.resize(bg * H);
-      gatherRows(a.dcN, g.idx, H, dci.data());
-      dsc.assign(bg * H, 0.0f);
-    }
-    std::vector<char> scratch = scratchFor(w.scratch);
+    float* dhi = scratch(4, bg * H);
+    gatherRows(a.dhN, g.idx, H, dhi);
+    float* dci = lstm ? scratch(5, bg * H) : nullptr;
+    if (lstm) gatherRows(a.dcN, g.idx, H, dci);
+    float* dsl = zeroed(6, L * bg * I);
+    float* dsi = zeroed(7, bg * H);
+    float* dsc = lstm ? zeroed(8, bg * H) : nullptr;
     std::unordered_map<int, memory> args = {
         {DNNL_ARG_SRC_LAYER, memory(p.srcLayer, eng_, const_cast<float*>(x))},
-        {DNNL_ARG_SRC_ITER, memory(p.iter, eng_, h0g.data())},
+        {DNNL_ARG_SRC_ITER, memory(p.iter, eng_, h0g)},
         {DNNL_ARG_WEIGHTS_LAYER, memory(w.wl.md, eng_, r.wl)},
         {DNNL_ARG_WEIGHTS_ITER, memory(w.wi.md, eng_, r.wi)},
-        {DNNL_ARG_BIAS, memory(p.bias, eng_, u.bias.data())},
+        {DNNL_ARG_BIAS, memory(p.bias, eng_, bias)},
         {DNNL_ARG_DST_LAYER, memory(p.dstLayer, eng_, c.dstLayer)},
         {DNNL_ARG_DST_ITER, memory(p.iter, eng_, c.dstIter)},
         {DNNL_ARG_WORKSPACE, memory(p.train.ws, eng_, c.ws)},
-        {DNNL_ARG_DIFF_DST_LAYER, memory(p.dstLayer, eng_, ddl.data())},
-        {DNNL_ARG_DIFF_DST_ITER, memory(p.iter, eng_, dhi.data())},
-        {DNNL_ARG_DIFF_SRC_LAYER, memory(p.diffSrcLayer, eng_, dsl.data())},
-        {DNNL_ARG_DIFF_SRC_ITER, memory(p.iter, eng_, dsi.data())},
-        {DNNL_ARG_DIFF_WEIGHTS_LAYER, memory(w.dwl.md, eng_, r.dwl.data())},
-        {DNNL_ARG_DIFF_WEIGHTS_ITER, memory(w.dwi.md, eng_, r.dwi.data())},
-        {DNNL_ARG_DIFF_BIAS, memory(p.bias, eng_, r.db.data())},
-        {DNNL_ARG_SCRATCHPAD, memory(w.scratch, eng_, scratch.data())},
+        {DNNL_ARG_DIFF_DST_LAYER, memory(p.dstLayer, eng_, ddl)},
+        {DNNL_ARG_DIFF_DST_ITER, memory(p.iter, eng_, dhi)},
+        {DNNL_ARG_DIFF_SRC_LAYER, memory(p.diffSrcLayer, eng_, dsl)},
+        {DNNL_ARG_DIFF_SRC_ITER, memory(p.iter, eng_, dsi)},
+        {DNNL_ARG_DIFF_WEIGHTS_LAYER, memory(w.dwl.md, eng_, r.dwl)},
+        {DNNL_ARG_DIFF_WEIGHTS_ITER, memory(w.dwi.md, eng_, r.dwi)},
+        {DNNL_ARG_DIFF_BIAS, memory(p.bias, eng_, r.db)},
+        {DNNL_ARG_SCRATCHPAD, memory(w.scratch, eng_, scratchpadFor(9, w.scratch))},
     };
     if (lstm) {
-      args.emplace(DNNL_ARG_SRC_ITER_C, memory(p.iter, eng_, c0g.data()));
+      args.emplace(DNNL_ARG_SRC_ITER_C, memory(p.iter, eng_, c0g));
       args.emplace(DNNL_ARG_DST_ITER_C, memory(p.iter, eng_, c.dstIterC));
-      args.emplace(DNNL_ARG_DIFF_DST_ITER_C, memory(p.iter, eng_, dci.data()));
-      args.emplace(DNNL_ARG_DIFF_SRC_ITER_C, memory(p.iter, eng_, dsc.data()));
+      args.emplace(DNNL_ARG_DIFF_DST_ITER_C, memory(p.iter, eng_, dci));
+      args.emplace(DNNL_ARG_DIFF_SRC_ITER_C, memory(p.iter, eng_, dsc));
     }
     dnnl::stream& st = streamFor(thread);
     w.prim.execute(st, args);
     st.wait();
     // dx[t, idx[j]] += diff_src_layer[t, j]; dh0 / dc0 rows (groups own disjoint rows: no race).
     if (a.dx)
-      for (int64_t t = 0; t < L; t++) addRows(dsl.data() + t * bg * I, g.idx, I, a.dx + t * B * I);
-    if (a.dh0) addRows(dsi.data(), g.idx, H, a.dh0);
-    if (lstm && a.dc0) addRows(dsc.data(), g.idx, H, a.dc0);
+      for (int64_t t = 0; t < L; t++) addRows(dsl + t * bg * I, g.idx, I, a.dx + t * B * I);
+    if (a.dh0) addRows(dsi, g.idx, H, a.dh0);
+    if (lstm && a.dc0) addRows(dsc, g.idx, H, a.dc0);
   });
   // Weight gradients: each group's back to ldgoi (oneDNN gate order), summed.
-  std::vector<float> dwl(G * H * I, 0.0f), dwi(G * H * H, 0.0f), db(Gb * H, 0.0f), tmp;
-  auto accumulate = [&](Converted& conv, const memory::desc& user, std::vector<float>& prim, std::vector<float>& sum) {
-    const float* src = prim.data();
+  float* dwl = zeroed(20, G * H * I);
+  float* dwi = zeroed(21, G * H * H);
+  float* db = zeroed(22, Gb * H);
+  auto accumulate = [&](Converted& conv, const memory::desc& user, float* prim, float* sum, int64_t n) {
+    const float* src = prim;
     if (!conv.same) {
-      tmp.assign(sum.size(), 0.0f);
-      memory from(conv.md, eng_, prim.data()), to(user, eng_, tmp.data());
+      float* tmp = zeroed(23, n);
+      memory from(conv.md, eng_, prim), to(user, eng_, tmp);
       conv.toUser.execute(strm_, from, to);
       strm_.wait();
-      src = tmp.data();
+      src = tmp;
     }
-    for (size_t k = 0; k < sum.size(); k++) sum[k] += src[k];
+    for (int64_t k = 0; k < n; k++) sum[k] += src[k];
   };
   for (auto& r : runs) {
-    accumulate(r.p->bwd.dwl, r.p->wlUser, r.dwl, dwl);
-    accumulate(r.p->bwd.dwi, r.p->wiUser, r.dwi, dwi);
-    for (size_t k = 0; k < db.size(); k++) db[k] += r.db[k];
+    accumulate(r.p->bwd.dwl, r.p->wlUser, r.dwl, dwl, G * H * I);
+    accumulate(r.p->bwd.dwi, r.p->wiUser, r.dwi, dwi, G * H * H);
+    for (int64_t k = 0; k < Gb * H; k++) db[k] += r.db[k];
   }
   // Length-0 sequences: hN was h0, so dL/dh0 += dL/dhN (and the same for c).
   for (int32_t b : empty) {
@@ -688,10 +714,10 @@ void RnnEngine::backward(const CellShape& s, const BackwardArgs& a, int threads)
   for (int64_t gi = 0; gi < G; gi++) {
     const int64_t tg = torchGate(s.cell, static_cast<int>(gi));
     float* dWih = a.dWih + tg * H * I;
-    const float* sWih = dwl.data() + gi * H * I;
+    const float* sWih = dwl + gi * H * I;
     for (int64_t k = 0; k < H * I; k++) dWih[k] += sWih[k];
     float* dWhh = a.dWhh + tg * H * H;
-    const float* sWhh = dwi.data() + gi * H * H;
+    const float* sWhh = dwi + gi * H * H;
     for (int64_t k = 0; k < H * H; k++) dWhh[k] += sWhh[k];
     const bool gruNew = s.cell == Gru && gi == 2;
     for (int64_t h = 0; h < H; h++) {
