@@ -83,13 +83,13 @@ describe.skipIf(!probeOnednn().available)('with oneDNN', () => {
 
   // With 2 threads, batches of 16+ rows are split into chunks that run the primitive in parallel
   // (native/rnn.cc, forEachGroup); the results must not depend on it.
-  for (const cell of ['lstm', 'gru'] as const) {
+  for (const cell of ['lstm', 'gru', 'rnn-tanh'] as const) {
     for (const lengths of [null, Int32Array.from({ length: 21 }, (_, b) => (b * 5) % 8)]) {
       it(`one and two threads give the same ${cell} training step (B=21${lengths ? ', lengths' : ''})`, async () => {
         const results: Float32Array[][] = [];
         for (const threads of [1, 2]) {
           const b = await createOnednnBackend({ threads });
-          const T = 7, B = 21, I = 3, H = 6, G = cell === 'lstm' ? 4 : 3;
+          const T = 7, B = 21, I = 3, H = 6, G = cell === 'lstm' ? 4 : cell === 'gru' ? 3 : 1;
           const fill = (n: number, s: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * s) * 0.5);
           const x = b.upload(fill(T * B * I, 0.7), [T, B, I]);
           const wIh = b.upload(fill(G * H * I, 1.3), [G * H, I]);
@@ -100,6 +100,9 @@ describe.skipIf(!probeOnednn().available)('with oneDNN', () => {
           const hN = b.alloc([B, H]);
           const cN = cell === 'lstm' ? b.alloc([B, H]) : null;
           const shape = { cell, T, B, I, H, x, wIh, wHh, bIh: bias, bHh: bias, h0, reverse: true, yStride: 2 * H, yOffset: H, lengths };
+          // Inference (no cache) and training forward must write the same y.
+          const yInfer = b.alloc([T, B, 2 * H]);
+          b.cellForward({ ...shape, y: yInfer, hN: b.alloc([B, H]), cN: cell === 'lstm' ? b.alloc([B, H]) : null });
           const cache = b.cellForward({ ...shape, y, hN, cN, training: true });
           const dWih = b.alloc([G * H, I]);
           const dWhh = b.alloc([G * H, H]);
@@ -107,9 +110,10 @@ describe.skipIf(!probeOnednn().available)('with oneDNN', () => {
           const dx = b.alloc([T, B, I]);
           const dh0 = b.alloc([B, H]);
           b.cellBackward({ ...shape, cache: cache!, dy: y, dhN: hN, dx, dWih, dWhh, dbIh, dbHh: null, dh0 });
-          results.push(await Promise.all([y, hN, dWih, dWhh, dbIh, dx, dh0].map(async (t) => (await b.read(t)) as Float32Array)));
+          results.push(await Promise.all([y, yInfer, hN, dWih, dWhh, dbIh, dx, dh0].map(async (t) => (await b.read(t)) as Float32Array)));
           b.destroy();
         }
+        for (const r of results) for (let j = 0; j < r[0]!.length; j++) expect(Math.abs(r[0]![j]! - r[1]![j]!)).toBeLessThanOrEqual(1e-6);
         for (let i = 0; i < results[0]!.length; i++) {
           const [a, c] = [results[0]![i]!, results[1]![i]!];
           expect(a.some((v) => v !== 0)).toBe(true);
