@@ -76,8 +76,8 @@ napi_value throwJs(napi_env env, const Failure& f) {
 /** Arguments of one call: positional values and named properties of an options object. */
 struct Args {
   napi_env env;
-  napi_value argv[12];
-  size_t argc = 12;
+  napi_value argv[16];
+  size_t argc = 16;
   Args(napi_env e, napi_callback_info info) : env(e) { napi_get_cb_info(e, info, &argc, argv, nullptr, nullptr); }
   napi_value at(size_t i) const {
     if (i >= argc) bad("missing argument " + std::to_string(i));
@@ -486,25 +486,43 @@ BINDING(CacheSize) {
   });
 }
 
+/**
+ * cellForward(ctx, dims, lengths, x, wIh, wHh, bIh, bHh, h0, c0, y, hN, cN, cache) with
+ * dims = Int32Array [cell, T, B, I, H, reverse, yStride, yOffset]: positional, because a streaming
+ * step is a few µs of work and every named-property lookup costs a string internalisation.
+ */
 BINDING(CellForward) {
   BODY({
     Context& c = A.ctx();
-    napi_value o = A.at(1);
-    const CellShape s = cellShape(A, o);
+    int64_t nd = 0;
+    const int32_t* d = A.i32(A.at(1), &nd, "dims");
+    if (nd != 8) bad("dims must have 8 entries");
+    for (int k = 0; k < 8; k++)
+      if (d[k] < 0) bad("dims must be non-negative");
+    CellShape s{d[0], d[1], d[2], d[3], d[4], d[5] != 0, d[6], d[7], nullptr};
+    if (s.cell > 3) bad("unknown cell code");
+    if (s.yOffset + s.H > s.yStride) bad("yOffset + H exceeds yStride");
+    if (!A.isNull(A.at(2))) {
+      int64_t count;
+      s.lengths = A.i32(A.at(2), &count, "lengths");
+      if (count != s.B) bad("lengths must have B entries");
+      for (int64_t b = 0; b < s.B; b++)
+        if (s.lengths[b] < 0 || s.lengths[b] > s.T) bad("lengths out of range");
+    }
     const int64_t G = gatesOfCell(s.cell), T = s.T, B = s.B, I = s.I, H = s.H;
     const bool lstm = s.cell == Lstm;
     ForwardArgs a{};
-    a.x = A.f32p(o, "x", T * B * I);
-    a.wIh = A.f32p(o, "wIh", G * H * I);
-    a.wHh = A.f32p(o, "wHh", G * H * H);
-    a.bIh = A.f32p(o, "bIh", G * H, true);
-    a.bHh = A.f32p(o, "bHh", G * H, true);
-    a.h0 = A.f32p(o, "h0", B * H, true);
-    a.c0 = lstm ? A.f32p(o, "c0", B * H, true) : nullptr;
-    a.y = A.f32p(o, "y", T * B * s.yStride);
-    a.hN = A.f32p(o, "hN", B * H);
-    a.cN = lstm ? A.f32p(o, "cN", B * H) : nullptr;
-    napi_value cache = A.prop(o, "cache");
+    a.x = A.f32(A.at(3), T * B * I, "x");
+    a.wIh = A.f32(A.at(4), G * H * I, "wIh");
+    a.wHh = A.f32(A.at(5), G * H * H, "wHh");
+    a.bIh = A.f32(A.at(6), G * H, "bIh", true);
+    a.bHh = A.f32(A.at(7), G * H, "bHh", true);
+    a.h0 = A.f32(A.at(8), B * H, "h0", true);
+    a.c0 = lstm ? A.f32(A.at(9), B * H, "c0", true) : nullptr;
+    a.y = A.f32(A.at(10), T * B * s.yStride, "y");
+    a.hN = A.f32(A.at(11), B * H, "hN");
+    a.cN = lstm ? A.f32(A.at(12), B * H, "cN") : nullptr;
+    napi_value cache = A.at(13);
     a.cache = A.f32(cache, 0, "cache", true);
     a.cacheLen = a.cache ? A.length(cache) : 0;
     c.rnn->forward(s, a, c.threads);

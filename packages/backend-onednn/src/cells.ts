@@ -25,9 +25,9 @@ function nativeShape(p: CellForwardParams | CellBackwardParams, r: ResolvedCellS
   return { cell: CELL_CODES[p.cell], T: p.T, B: p.B, I: p.I, H: p.H, reverse: r.reverse, yStride: r.yStride, yOffset: r.yOffset, lengths: r.lengths };
 }
 
-// The argument objects below are object literals with every field written out in one order (no
-// spreads), so V8 gives them one stable hidden class: a streaming step is a few µs of native work,
-// and rebuilding dictionary-shaped objects per call cost more than that.
+// A streaming step is a few µs of native work, so the forward call passes its arguments
+// positionally, and the backward call's object literal writes every field in one order (no spreads),
+// so V8 gives it one stable hidden class.
 
 /** Same padding pattern (null means every sequence has length T). */
 function sameLengths(a: Int32Array | null, b: Int32Array | null, T: number): boolean {
@@ -48,30 +48,20 @@ export function cellForward(k: KernelContext, store: TensorStore, p: CellForward
     cache = store.alloc([size], { elements: size });
     cache.cacheMeta = { cell: p.cell, T: p.T, B: p.B, I: p.I, H: p.H, reverse: r.reverse, lengths: r.lengths ? r.lengths.slice() : null };
   }
-  const args = {
-    cell: shape.cell,
-    T: shape.T,
-    B: shape.B,
-    I: shape.I,
-    H: shape.H,
-    reverse: shape.reverse,
-    yStride: shape.yStride,
-    yOffset: shape.yOffset,
-    lengths: shape.lengths,
-    x: dataOf(p.x, 'x'),
-    wIh: dataOf(p.wIh, 'weight_ih'),
-    wHh: dataOf(p.wHh, 'weight_hh'),
-    bIh: optData(p.bIh, 'bias_ih'),
-    bHh: optData(p.bHh, 'bias_hh'),
-    h0: optData(p.h0, 'h0'),
-    c0: lstm ? optData(p.c0, 'c0') : null,
-    y: dataOf(p.y, 'y'),
-    hN: dataOf(p.hN, 'hN'),
-    cN: lstm ? optData(p.cN, 'cN') : null,
-    cache: cache ? cache.data : null,
-  };
+  const dims = Int32Array.of(shape.cell, shape.T, shape.B, shape.I, shape.H, shape.reverse ? 1 : 0, shape.yStride, shape.yOffset);
+  const x = dataOf(p.x, 'x');
+  const wIh = dataOf(p.wIh, 'weight_ih');
+  const wHh = dataOf(p.wHh, 'weight_hh');
+  const bIh = optData(p.bIh, 'bias_ih');
+  const bHh = optData(p.bHh, 'bias_hh');
+  const h0 = optData(p.h0, 'h0');
+  const c0 = lstm ? optData(p.c0, 'c0') : null;
+  const y = dataOf(p.y, 'y');
+  const hN = dataOf(p.hN, 'hN');
+  const cN = lstm ? optData(p.cN, 'cN') : null;
+  const cacheData = cache ? cache.data : null;
   try {
-    k.call(() => k.addon.cellForward(k.ctx(), args));
+    k.call(() => k.addon.cellForward(k.ctx(), dims, shape.lengths, x, wIh, wHh, bIh, bHh, h0, c0, y, hN, cN, cacheData));
   } catch (e) {
     if (cache) store.dispose(cache);
     throw e;

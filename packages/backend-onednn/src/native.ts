@@ -71,9 +71,11 @@ export interface NativeAddon {
   gather(ctx: NativeContext, table: F32, indices: Int32Array, dim: number, out: F32): void;
   scatterAdd(ctx: NativeContext, grad: F32, indices: Int32Array, dim: number, dTable: F32): void;
   cacheSize(ctx: NativeContext, shape: NativeCellShape): number;
+  /** dims = [cell, T, B, I, H, reverse ? 1 : 0, yStride, yOffset]; positional (the streaming hot path). */
   cellForward(
-    ctx: NativeContext,
-    p: NativeCellShape & { x: F32; wIh: F32; wHh: F32; bIh: F32 | null; bHh: F32 | null; h0: F32 | null; c0: F32 | null; y: F32; hN: F32; cN: F32 | null; cache: F32 | null },
+    ctx: NativeContext, dims: Int32Array, lengths: Int32Array | null,
+    x: F32, wIh: F32, wHh: F32, bIh: F32 | null, bHh: F32 | null, h0: F32 | null, c0: F32 | null,
+    y: F32, hN: F32, cN: F32 | null, cache: F32 | null,
   ): void;
   cellBackward(
     ctx: NativeContext,
