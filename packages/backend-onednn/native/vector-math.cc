@@ -1,7 +1,9 @@
 // glibc declares the SIMD variants of expf / tanhf (libmvec) for `omp simd` loops only under
 // __FAST_MATH__; defining it around <math.h> gets the declarations without compiling this file
-// with -ffast-math (which would assume there are no NaNs or infinities).
-#if defined(__linux__)
+// with -ffast-math (which would assume there are no NaNs or infinities). Only where the build found
+// libmvec on x86-64 Linux (it defines RO_LIBMVEC and links it); elsewhere the loops call the scalar
+// functions.
+#if defined(RO_LIBMVEC) && defined(__x86_64__)
 #define __FAST_MATH__ 1
 #include <math.h>
 #undef __FAST_MATH__
@@ -15,7 +17,11 @@
 #include <immintrin.h>
 #endif
 
+#if defined(__x86_64__) && defined(__linux__)
 #define RO_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define RO_CLONES
+#endif
 
 namespace ro {
 

@@ -83,8 +83,13 @@ if (existsSync(addonPath) && statSync(addonPath).mtimeMs > newestInput && proces
 
 mkdirSync(releaseDir, { recursive: true });
 mkdirSync(objDir, { recursive: true });
+// glibc's vector math library (SIMD expf / tanhf for the streaming path), on x86-64 Linux.
+const libmvec =
+  process.platform === 'linux' && process.arch === 'x64'
+    ? ['/usr/lib/x86_64-linux-gnu', '/lib/x86_64-linux-gnu', '/usr/lib64', '/lib64', '/usr/lib'].some((d) => existsSync(join(d, 'libmvec.so')))
+    : false;
 const includes = [`-I${join(prefix, 'include')}`, `-I${nodeInclude}`];
-const defines = ['-DNODE_GYP_MODULE_NAME=recur_onednn', '-DNAPI_VERSION=8'];
+const defines = ['-DNODE_GYP_MODULE_NAME=recur_onednn', '-DNAPI_VERSION=8', ...(libmvec ? ['-DRO_LIBMVEC=1'] : [])];
 
 function run(cmd, args) {
   const r = spawnSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
@@ -105,6 +110,6 @@ for (const src of sources) {
   objects.push(obj);
 }
 const darwin = process.platform === 'darwin';
-run(cxx, ['-shared', '-fopenmp', '-o', addonPath, ...objects, '-L', libDir, '-ldnnl', `-Wl,-rpath,${libDir}`, ...(darwin ? ['-undefined', 'dynamic_lookup'] : ['-lmvec', '-lm', '-lpthread'])]);
+run(cxx, ['-shared', '-fopenmp', '-o', addonPath, ...objects, '-L', libDir, '-ldnnl', `-Wl,-rpath,${libDir}`, ...(darwin ? ['-undefined', 'dynamic_lookup'] : [...(libmvec ? ['-lmvec'] : []), '-lm', '-lpthread'])]);
 writeStatus({ built: true, ...config, seconds: (Date.now() - t0) / 1000 });
 console.log(`[@recur/backend-onednn] built ${addonPath} in ${((Date.now() - t0) / 1000).toFixed(1)} s against oneDNN at ${prefix}`);
