@@ -15,6 +15,8 @@
 
 #if defined(__x86_64__)
 #include <immintrin.h>
+// GCC 12's _mm512_reduce_add_ps trips a false -Wmaybe-uninitialized inside its own header.
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #endif
 
 #if defined(__x86_64__) && defined(__linux__)
