@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Optional PyTorch CPU peer for `pnpm bench`.
 
-Reads {"workloads": [...], "warmup": n, "iterations": n} as JSON on stdin, runs each workload with
-torch.nn.LSTM/GRU (float32, CPU, torch's default threads) and prints one JSON object mapping
+Reads {"workloads": [...], "warmup": n, "iterations": n, "threads": n | null} as JSON on stdin, runs
+each workload with torch.nn.LSTM/GRU (float32, CPU, torch's default threads unless "threads" is set) and prints one JSON object mapping
 workload id -> {"medianMs", "minMs", "maxMs", "samples"} (or {"skip": reason}).
 """
 import json
@@ -14,6 +14,8 @@ import torch
 
 spec = json.load(sys.stdin)
 warmup, iterations = spec["warmup"], spec["iterations"]
+if spec.get("threads"):
+    torch.set_num_threads(int(spec["threads"]))
 torch.manual_seed(0)
 results = {}
 

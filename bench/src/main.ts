@@ -57,6 +57,7 @@ async function main(): Promise<void> {
   await add('onnxruntime-node/cpu', () => createOnnxPeer());
   await add('brain.js', () => createBrainPeer());
   await add('pytorch/cpu', async () => createPytorchPeer(workloads, plan));
+  await add('pytorch/cpu-1thread', async () => createPytorchPeer(workloads, plan, 1));
   for (const c of contenders) if (c.note) notes.push(c.note);
 
   const rows: ResultRow[] = [];

@@ -43,6 +43,8 @@ async function createWebgpuSource(): Promise<{ backend: Backend; label: string; 
 const SOURCES: readonly BackendSource[] = [
   { name: 'cpu', create: async () => (await import('@recur/backend-cpu')).createCpuBackend() },
   { name: 'wasm', create: async () => (await import('@recur/backend-wasm')).createWasmBackend() },
+  { name: 'onednn', create: async () => (await import('@recur/backend-onednn')).createOnednnBackend() },
+  { name: 'onednn-1thread', create: async () => (await import('@recur/backend-onednn')).createOnednnBackend({ threads: 1 }) },
   { name: 'tfjs-wasm', create: async () => (await import('@recur/backend-tfjs')).createTfjsBackend({ engine: 'wasm' }) },
   { name: 'tfjs-cpu', create: async () => (await import('@recur/backend-tfjs')).createTfjsBackend({ engine: 'cpu' }) },
   { name: 'webgpu', create: createWebgpuSource },

@@ -29,6 +29,7 @@ export interface BackendPackage {
 export const BACKEND_PACKAGES: readonly BackendPackage[] = Object.freeze([
   { pkg: '@recur/backend-cpu', register: 'registerCpuBackend' },
   { pkg: '@recur/backend-wasm', register: 'registerWasmBackend' },
+  { pkg: '@recur/backend-onednn', register: 'registerOnednnBackend' },
   { pkg: '@recur/backend-webgpu', register: 'registerWebgpuBackend', isolateProbe: true, explainNative: 'explainDawnOutput' },
   { pkg: '@recur/backend-cuda', register: 'registerCudaBackend', isolateProbe: true },
   { pkg: '@recur/backend-tfjs', register: 'registerTfjsBackends' },

@@ -21,14 +21,15 @@ function findPython(): { python: string; version: string } | string {
   return `no python3 with torch found (${tried.join('; ')})`;
 }
 
-export function createPytorchPeer(workloads: readonly Workload[], plan: RunPlan): Contender | string {
+/** PyTorch with its default thread count, or with `threads` (torch.set_num_threads). */
+export function createPytorchPeer(workloads: readonly Workload[], plan: RunPlan, threads?: number): Contender | string {
   const found = findPython();
   if (typeof found === 'string') return found;
   let results: Record<string, Timing | { skip: string }> | undefined;
   const runAll = () => {
     if (results) return results;
     const r = spawnSync(found.python, [script], {
-      input: JSON.stringify({ workloads: workloads.filter((w) => !w.sweep), warmup: plan.warmup, iterations: plan.iterations, streamSteps: STREAM_STEPS_PER_SAMPLE }),
+      input: JSON.stringify({ workloads: workloads.filter((w) => !w.sweep), warmup: plan.warmup, iterations: plan.iterations, streamSteps: STREAM_STEPS_PER_SAMPLE, threads: threads ?? null }),
       encoding: 'utf8',
       maxBuffer: 16 * 2 ** 20,
     });
@@ -37,9 +38,11 @@ export function createPytorchPeer(workloads: readonly Workload[], plan: RunPlan)
     return results;
   };
   return {
-    name: `pytorch/cpu (${found.version})`,
+    name: threads ? `pytorch/cpu (${found.version}, ${threads} thread${threads === 1 ? '' : 's'})` : `pytorch/cpu (${found.version})`,
     family: 'peer',
-    note: 'PyTorch CPU: optional peer, run in a python3 subprocess with its default thread count; W4 uses LSTMCell.',
+    note: threads
+      ? `PyTorch CPU with torch.set_num_threads(${threads}) (the same-thread-count peer of recur/onednn-${threads}thread).`
+      : 'PyTorch CPU: optional peer, run in a python3 subprocess with its default thread count; W4 uses LSTMCell.',
     supports: (w: Workload) => (w.sweep ? 'scaling sweeps are measured on recur backends only' : true),
     async run(w: Workload) {
       const r = runAll()[w.id];

@@ -1,0 +1,619 @@
+// The Node-API surface of recur_onednn.node. Every binding validates what it is given (typed-array
+// kinds and lengths, so a wrong call from JavaScript is an error, never an out-of-bounds access),
+// sets the context's thread count, runs, and turns any failure into a JS Error with fields
+// { source: 'onednn' | 'recur', status, statusName, where } (see src/onednn-errors.ts).
+#include <node_api.h>
+#include <omp.h>
+
+#include <cstdio>
+#include <cstring>
+#include <new>
+#include <string>
+
+#include <oneapi/dnnl/dnnl.hpp>
+
+#include "common.h"
+#include "gemm.h"
+#include "kernels.h"
+#include "rnn.h"
+
+namespace ro {
+
+const char* statusName(dnnl_status_t st) {
+  switch (st) {
+    case dnnl_success: return "dnnl_success";
+    case dnnl_out_of_memory: return "dnnl_out_of_memory";
+    case dnnl_invalid_arguments: return "dnnl_invalid_arguments";
+    case dnnl_unimplemented: return "dnnl_unimplemented";
+    case dnnl_iterator_ends: return "dnnl_iterator_ends";
+    case dnnl_runtime_error: return "dnnl_runtime_error";
+    case dnnl_not_required: return "dnnl_not_required";
+    default: return "dnnl_unknown_status";
+  }
+}
+
+void throwDnnl(dnnl_status_t st, const std::string& where) {
+  throw Failure{Source::Onednn, static_cast<int>(st), statusName(st), std::string("oneDNN returned ") + statusName(st), where};
+}
+
+void throwRecur(const std::string& code, const std::string& message) { throw Failure{Source::Recur, 0, code, message, ""}; }
+
+void useThreads(int threads) {
+  static int current = -1;
+  if (threads > 0 && threads != current) {
+    omp_set_num_threads(threads);
+    current = threads;
+  }
+}
+
+namespace {
+
+/** A context: the RNN engine (primitive cache) and its thread count. */
+struct Context {
+  RnnEngine* rnn = nullptr;
+  int threads = 1;
+};
+
+napi_value throwJs(napi_env env, const Failure& f) {
+  napi_value msg, err, v;
+  std::string text = f.message + (f.where.empty() ? "" : " (in " + f.where + ")");
+  napi_create_string_utf8(env, text.c_str(), NAPI_AUTO_LENGTH, &msg);
+  napi_create_error(env, nullptr, msg, &err);
+  napi_create_string_utf8(env, f.source == Source::Onednn ? "onednn" : "recur", NAPI_AUTO_LENGTH, &v);
+  napi_set_named_property(env, err, "source", v);
+  napi_create_int32(env, f.status, &v);
+  napi_set_named_property(env, err, "status", v);
+  napi_create_string_utf8(env, f.name.c_str(), NAPI_AUTO_LENGTH, &v);
+  napi_set_named_property(env, err, "statusName", v);
+  napi_create_string_utf8(env, f.where.c_str(), NAPI_AUTO_LENGTH, &v);
+  napi_set_named_property(env, err, "where", v);
+  napi_throw(env, err);
+  return nullptr;
+}
+
+[[noreturn]] void bad(const std::string& what) { throwRecur("E_NATIVE_ARGUMENT", what); }
+
+/** Arguments of one call: positional values and named properties of an options object. */
+struct Args {
+  napi_env env;
+  napi_value argv[16];
+  size_t argc = 16;
+  Args(napi_env e, napi_callback_info info) : env(e) { napi_get_cb_info(e, info, &argc, argv, nullptr, nullptr); }
+  napi_value at(size_t i) const {
+    if (i >= argc) bad("missing argument " + std::to_string(i));
+    return argv[i];
+  }
+  napi_value prop(napi_value obj, const char* k) const {
+    napi_value v;
+    if (napi_get_named_property(env, obj, k, &v) != napi_ok) bad(std::string("cannot read property ") + k);
+    return v;
+  }
+  bool isNull(napi_value v) const {
+    napi_valuetype t;
+    napi_typeof(env, v, &t);
+    return t == napi_null || t == napi_undefined;
+  }
+  double num(napi_value v, const char* what) const {
+    double d;
+    if (napi_get_value_double(env, v, &d) != napi_ok) bad(std::string(what) + " must be a number");
+    return d;
+  }
+  int64_t i64(napi_value v, const char* what) const {
+    const double d = num(v, what);
+    if (!(d >= 0 && d <= 9.007199254740991e15) || d != static_cast<double>(static_cast<int64_t>(d))) bad(std::string(what) + " must be a non-negative integer");
+    return static_cast<int64_t>(d);
+  }
+  bool flag(napi_value v) const {
+    bool b = false;
+    napi_get_value_bool(env, v, &b);
+    return b;
+  }
+  /** A Float32Array with at least `need` elements (null/undefined → nullptr when optional). */
+  float* f32(napi_value v, int64_t need, const char* what, bool optional = false) const {
+    if (isNull(v)) {
+      if (optional) return nullptr;
+      bad(std::string(what) + " is required");
+    }
+    bool is = false;
+    napi_is_typedarray(env, v, &is);
+    if (!is) bad(std::string(what) + " must be a Float32Array");
+    napi_typedarray_type type;
+    size_t length;
+    void* data;
+    napi_get_typedarray_info(env, v, &type, &length, &data, nullptr, nullptr);
+    if (type != napi_float32_array) bad(std::string(what) + " must be a Float32Array");
+    if (static_cast<int64_t>(length) < need) bad(std::string(what) + " has " + std::to_string(length) + " elements, needs " + std::to_string(need));
+    static float empty[1] = {0.0f};  // an empty array may have no storage; nothing is read from it
+    return data ? static_cast<float*>(data) : empty;
+  }
+  int64_t length(napi_value v) const {
+    napi_typedarray_type type;
+    size_t len = 0;
+    napi_get_typedarray_info(env, v, &type, &len, nullptr, nullptr, nullptr);
+    return static_cast<int64_t>(len);
+  }
+  int32_t* i32(napi_value v, int64_t* count, const char* what) const {
+    bool is = false;
+    napi_is_typedarray(env, v, &is);
+    napi_typedarray_type type;
+    size_t length;
+    void* data;
+    if (!is || napi_get_typedarray_info(env, v, &type, &length, &data, nullptr, nullptr) != napi_ok || type != napi_int32_array) bad(std::string(what) + " must be an Int32Array");
+    *count = static_cast<int64_t>(length);
+    return static_cast<int32_t*>(data);
+  }
+  float* f32p(napi_value obj, const char* k, int64_t need, bool optional = false) const { return f32(prop(obj, k), need, k, optional); }
+  double nump(napi_value obj, const char* k) const { return num(prop(obj, k), k); }
+  int64_t i64p(napi_value obj, const char* k) const { return i64(prop(obj, k), k); }
+  bool flagp(napi_value obj, const char* k) const { return flag(prop(obj, k)); }
+  /** The live context of argument 0 (sets its thread count). */
+  Context& ctx() const {
+    void* p = nullptr;
+    if (napi_get_value_external(env, at(0), &p) != napi_ok || p == nullptr) bad("argument 0 must be a context");
+    auto* c = static_cast<Context*>(p);
+    if (c->rnn == nullptr) throwRecur("E_BACKEND_DESTROYED", "the context was destroyed");
+    useThreads(c->threads);
+    return *c;
+  }
+};
+
+napi_value undef(napi_env env) {
+  napi_value u;
+  napi_get_undefined(env, &u);
+  return u;
+}
+
+napi_value number(napi_env env, double d) {
+  napi_value v;
+  napi_create_double(env, d, &v);
+  return v;
+}
+
+template <typename F>
+napi_value guarded(napi_env env, F&& body) {
+  try {
+    return body();
+  } catch (const Failure& f) {
+    return throwJs(env, f);
+  } catch (const dnnl::error& e) {
+    return throwJs(env, Failure{Source::Onednn, static_cast<int>(e.status), statusName(e.status), std::string("oneDNN returned ") + statusName(e.status) + ": " + e.what(), e.what()});
+  } catch (const std::bad_alloc&) {
+    return throwJs(env, Failure{Source::Recur, 0, "E_HOST_OUT_OF_MEMORY", "host memory allocation failed", "std::bad_alloc"});
+  } catch (const std::exception& e) {
+    return throwJs(env, Failure{Source::Recur, 0, "E_NATIVE", e.what(), ""});
+  }
+}
+
+#define BINDING(name) napi_value name(napi_env env, napi_callback_info info)
+#define BODY(...) return guarded(env, [&]() -> napi_value { Args A(env, info); __VA_ARGS__ })
+
+const char* isaName(dnnl_cpu_isa_t isa) {
+  switch (isa) {
+    case dnnl_cpu_isa_sse41: return "sse41";
+    case dnnl_cpu_isa_avx: return "avx";
+    case dnnl_cpu_isa_avx2: return "avx2";
+    case dnnl_cpu_isa_avx512_mic: return "avx512_mic";
+    case dnnl_cpu_isa_avx512_mic_4ops: return "avx512_mic_4ops";
+    case dnnl_cpu_isa_avx512_core: return "avx512_core";
+    case dnnl_cpu_isa_avx512_core_vnni: return "avx512_core_vnni";
+    case dnnl_cpu_isa_avx512_core_bf16: return "avx512_core_bf16";
+    case dnnl_cpu_isa_avx512_core_amx: return "avx512_core_amx";
+    case dnnl_cpu_isa_avx2_vnni: return "avx2_vnni";
+    default: return "other";
+  }
+}
+
+BINDING(Version) {
+  BODY({
+    const dnnl_version_t* v = dnnl_version();
+    napi_value o, s;
+    napi_create_object(env, &o);
+    napi_set_named_property(env, o, "major", number(env, v->major));
+    napi_set_named_property(env, o, "minor", number(env, v->minor));
+    napi_set_named_property(env, o, "patch", number(env, v->patch));
+    napi_create_string_utf8(env, v->hash ? v->hash : "", NAPI_AUTO_LENGTH, &s);
+    napi_set_named_property(env, o, "hash", s);
+    napi_create_string_utf8(env, isaName(dnnl_get_effective_cpu_isa()), NAPI_AUTO_LENGTH, &s);
+    napi_set_named_property(env, o, "isa", s);
+    napi_create_string_utf8(env, "openmp", NAPI_AUTO_LENGTH, &s);
+    napi_set_named_property(env, o, "threading", s);
+    napi_set_named_property(env, o, "maxThreads", number(env, omp_get_num_procs()));
+    return o;
+  });
+}
+
+void finalizeContext(napi_env, void* data, void*) {
+  auto* c = static_cast<Context*>(data);
+  delete c->rnn;
+  delete c;
+}
+
+BINDING(Create) {
+  BODY({
+    auto* c = new Context();
+    c->threads = static_cast<int>(A.i64(A.at(0), "threads"));
+    if (c->threads < 1) c->threads = 1;
+    c->rnn = new RnnEngine();
+    napi_value ext;
+    napi_create_external(env, c, finalizeContext, nullptr, &ext);
+    return ext;
+  });
+}
+
+BINDING(Destroy) {
+  BODY({
+    void* p = nullptr;
+    napi_get_value_external(env, A.at(0), &p);
+    if (p) {
+      auto* c = static_cast<Context*>(p);
+      delete c->rnn;
+      c->rnn = nullptr;
+    }
+    return undef(env);
+  });
+}
+
+BINDING(PlanCount) { BODY({ return number(env, static_cast<double>(A.ctx().rnn->planCount())); }); }
+
+BINDING(Gemm) {
+  BODY({
+    A.ctx();
+    napi_value o = A.at(1);
+    const bool ta = A.flagp(o, "transA"), tb = A.flagp(o, "transB");
+    const int64_t m = A.i64p(o, "m"), n = A.i64p(o, "n"), k = A.i64p(o, "k");
+    const float* a = A.f32p(o, "a", m * k);
+    const float* b = A.f32p(o, "b", k * n);
+    float* c = A.f32p(o, "c", m * n);
+    const float* bias = A.f32p(o, "bias", n, true);
+    gemm(ta, tb, m, n, k, static_cast<float>(A.nump(o, "alpha")), a, b, static_cast<float>(A.nump(o, "beta")), c, bias);
+    return undef(env);
+  });
+}
+
+BINDING(Fill) {
+  BODY({
+    A.ctx();
+    float* x = A.f32(A.at(1), 0, "x");
+    fill(x, A.length(A.at(1)), static_cast<float>(A.num(A.at(2), "value")));
+    return undef(env);
+  });
+}
+
+BINDING(Copy2d) {
+  BODY({
+    A.ctx();
+    const int64_t srcOff = A.i64(A.at(2), "srcOffset"), srcStride = A.i64(A.at(3), "srcStride");
+    const int64_t dstOff = A.i64(A.at(5), "dstOffset"), dstStride = A.i64(A.at(6), "dstStride");
+    const int64_t rows = A.i64(A.at(7), "rows"), cols = A.i64(A.at(8), "cols");
+    if (rows == 0 || cols == 0) return undef(env);
+    const float* src = A.f32(A.at(1), srcOff + (rows - 1) * srcStride + cols, "src");
+    float* dst = A.f32(A.at(4), dstOff + (rows - 1) * dstStride + cols, "dst");
+    copy2d(src, srcOff, srcStride, dst, dstOff, dstStride, rows, cols, A.flag(A.at(9)));
+    return undef(env);
+  });
+}
+
+BINDING(Axpy) {
+  BODY({
+    A.ctx();
+    const int64_t n = A.length(A.at(1));
+    axpy(A.f32(A.at(1), n, "y"), A.f32(A.at(2), n, "x"), n, static_cast<float>(A.num(A.at(3), "alpha")));
+    return undef(env);
+  });
+}
+
+BINDING(Scale) {
+  BODY({
+    A.ctx();
+    const int64_t n = A.length(A.at(1));
+    scale(A.f32(A.at(1), n, "x"), n, static_cast<float>(A.num(A.at(2), "alpha")));
+    return undef(env);
+  });
+}
+
+BINDING(Mul) {
+  BODY({
+    A.ctx();
+    const int64_t n = A.length(A.at(1));
+    mul(A.f32(A.at(1), n, "out"), A.f32(A.at(2), n, "a"), A.f32(A.at(3), n, "b"), n);
+    return undef(env);
+  });
+}
+
+BINDING(Clip) {
+  BODY({
+    A.ctx();
+    const int64_t n = A.length(A.at(1));
+    clip(A.f32(A.at(1), n, "x"), n, static_cast<float>(A.num(A.at(2), "limit")));
+    return undef(env);
+  });
+}
+
+BINDING(SumSquares) {
+  BODY({
+    A.ctx();
+    const int64_t n = A.length(A.at(1));
+    const double s = sumSquares(A.f32(A.at(1), n, "x"), n);
+    A.f32(A.at(2), 1, "out")[0] = static_cast<float>(s);
+    return undef(env);
+  });
+}
+
+BINDING(SumRows) {
+  BODY({
+    A.ctx();
+    const int64_t rows = A.i64(A.at(2), "rows"), cols = A.i64(A.at(3), "cols");
+    sumRows(A.f32(A.at(1), rows * cols, "x"), rows, cols, A.f32(A.at(4), cols, "out"), A.flag(A.at(5)));
+    return undef(env);
+  });
+}
+
+BINDING(Activation) {
+  BODY({
+    A.ctx();
+    const int op = static_cast<int>(A.i64(A.at(1), "op"));
+    const int64_t n = A.length(A.at(2));
+    activation(op, A.f32(A.at(2), n, "x"), A.f32(A.at(3), n, "out"), n);
+    return undef(env);
+  });
+}
+
+BINDING(ActivationBackward) {
+  BODY({
+    A.ctx();
+    const int op = static_cast<int>(A.i64(A.at(1), "op"));
+    const int64_t n = A.length(A.at(2));
+    activationBackward(op, A.f32(A.at(2), n, "y"), A.f32(A.at(3), n, "dy"), A.f32(A.at(4), n, "dx"), n);
+    return undef(env);
+  });
+}
+
+BINDING(Softmax) {
+  BODY({
+    A.ctx();
+    const int64_t rows = A.i64(A.at(3), "rows"), cols = A.i64(A.at(4), "cols");
+    softmax(A.f32(A.at(1), rows * cols, "x"), A.f32(A.at(2), rows * cols, "out"), rows, cols, A.num(A.at(5), "invTemperature"));
+    return undef(env);
+  });
+}
+
+BINDING(Loss) {
+  BODY({
+    A.ctx();
+    napi_value o = A.at(1);
+    const int kind = static_cast<int>(A.i64p(o, "kind"));
+    const int64_t n = A.i64p(o, "n"), c = A.i64p(o, "c");
+    loss(kind, A.f32p(o, "pred", n * c), A.f32p(o, "target", kind == 3 ? n : n * c), A.f32p(o, "weights", n, true), n, c, A.nump(o, "delta"), A.f32p(o, "loss", 1),
+         A.f32p(o, "grad", n * c, true));
+    return undef(env);
+  });
+}
+
+BINDING(Optimizer) {
+  BODY({
+    A.ctx();
+    napi_value o = A.at(1);
+    OptimizerArgs a{};
+    a.kind = static_cast<int>(A.i64p(o, "kind"));
+    a.n = A.i64p(o, "n");
+    a.param = A.f32p(o, "param", a.n);
+    a.grad = A.f32p(o, "grad", a.n);
+    a.s0 = A.f32p(o, "s0", a.n, true);
+    a.s1 = A.f32p(o, "s1", a.n, true);
+    if ((a.kind == 1 || a.kind == 2) && (!a.s0 || !a.s1)) bad("adam needs two state buffers");
+    if (a.kind == 3 && !a.s0) bad("rmsprop needs a square-average buffer");
+    a.lr = A.nump(o, "lr");
+    a.wd = A.nump(o, "wd");
+    a.momentum = A.nump(o, "momentum");
+    a.dampening = A.nump(o, "dampening");
+    a.beta1 = A.nump(o, "beta1");
+    a.beta2 = A.nump(o, "beta2");
+    a.alpha = A.nump(o, "alpha");
+    a.eps = A.nump(o, "eps");
+    a.stepSize = A.nump(o, "stepSize");
+    a.bc2Sqrt = A.nump(o, "bc2Sqrt");
+    a.nesterov = A.flagp(o, "nesterov");
+    a.firstStep = A.flagp(o, "firstStep");
+    optimizer(a);
+    return undef(env);
+  });
+}
+
+/** Indices checked against the table's rows (the TypeScript side checks first; this is the backstop). */
+void checkIndices(const int32_t* idx, int64_t count, int64_t rows) {
+  for (int64_t r = 0; r < count; r++)
+    if (idx[r] < 0 || idx[r] >= rows) bad("index out of range");
+}
+
+BINDING(Gather) {
+  BODY({
+    A.ctx();
+    int64_t count;
+    const int32_t* idx = A.i32(A.at(2), &count, "indices");
+    const int64_t dim = A.i64(A.at(3), "dim");
+    const int64_t tableLen = A.length(A.at(1));
+    if (dim == 0) return undef(env);
+    checkIndices(idx, count, tableLen / dim);
+    gather(A.f32(A.at(1), tableLen, "table"), idx, count, dim, A.f32(A.at(4), count * dim, "out"));
+    return undef(env);
+  });
+}
+
+BINDING(ScatterAdd) {
+  BODY({
+    A.ctx();
+    int64_t count;
+    const int32_t* idx = A.i32(A.at(2), &count, "indices");
+    const int64_t dim = A.i64(A.at(3), "dim");
+    const int64_t tableLen = A.length(A.at(4));
+    if (dim == 0) return undef(env);
+    checkIndices(idx, count, tableLen / dim);
+    scatterAdd(A.f32(A.at(1), count * dim, "grad"), idx, count, dim, A.f32(A.at(4), tableLen, "dTable"));
+    return undef(env);
+  });
+}
+
+CellShape cellShape(const Args& A, napi_value o) {
+  CellShape s{};
+  s.cell = static_cast<int>(A.i64p(o, "cell"));
+  if (s.cell < 0 || s.cell > 3) bad("unknown cell code");
+  s.T = A.i64p(o, "T");
+  s.B = A.i64p(o, "B");
+  s.I = A.i64p(o, "I");
+  s.H = A.i64p(o, "H");
+  s.reverse = A.flagp(o, "reverse");
+  s.yStride = A.i64p(o, "yStride");
+  s.yOffset = A.i64p(o, "yOffset");
+  if (s.yOffset + s.H > s.yStride) bad("yOffset + H exceeds yStride");
+  napi_value lv = A.prop(o, "lengths");
+  s.lengths = nullptr;
+  if (!A.isNull(lv)) {
+    int64_t count;
+    s.lengths = A.i32(lv, &count, "lengths");
+    if (count != s.B) bad("lengths must have B entries");
+    for (int64_t b = 0; b < s.B; b++)
+      if (s.lengths[b] < 0 || s.lengths[b] > s.T) bad("lengths out of range");
+  }
+  return s;
+}
+
+int gatesOfCell(int cell) { return cell == Lstm ? 4 : cell == Gru ? 3 : 1; }
+
+BINDING(CacheSize) {
+  BODY({
+    Context& c = A.ctx();
+    return number(env, static_cast<double>(c.rnn->cacheSize(cellShape(A, A.at(1)), c.threads)));
+  });
+}
+
+/**
+ * cellForward(ctx, dims, lengths, x, wIh, wHh, bIh, bHh, h0, c0, y, hN, cN, cache) with
+ * dims = Int32Array [cell, T, B, I, H, reverse, yStride, yOffset]: positional, because a streaming
+ * step is a few µs of work and every named-property lookup costs a string internalisation.
+ */
+BINDING(CellForward) {
+  BODY({
+    Context& c = A.ctx();
+    int64_t nd = 0;
+    const int32_t* d = A.i32(A.at(1), &nd, "dims");
+    if (nd != 8) bad("dims must have 8 entries");
+    for (int k = 0; k < 8; k++)
+      if (d[k] < 0) bad("dims must be non-negative");
+    CellShape s{d[0], d[1], d[2], d[3], d[4], d[5] != 0, d[6], d[7], nullptr};
+    if (s.cell > 3) bad("unknown cell code");
+    if (s.yOffset + s.H > s.yStride) bad("yOffset + H exceeds yStride");
+    if (!A.isNull(A.at(2))) {
+      int64_t count;
+      s.lengths = A.i32(A.at(2), &count, "lengths");
+      if (count != s.B) bad("lengths must have B entries");
+      for (int64_t b = 0; b < s.B; b++)
+        if (s.lengths[b] < 0 || s.lengths[b] > s.T) bad("lengths out of range");
+    }
+    const int64_t G = gatesOfCell(s.cell), T = s.T, B = s.B, I = s.I, H = s.H;
+    const bool lstm = s.cell == Lstm;
+    ForwardArgs a{};
+    a.x = A.f32(A.at(3), T * B * I, "x");
+    a.wIh = A.f32(A.at(4), G * H * I, "wIh");
+    a.wHh = A.f32(A.at(5), G * H * H, "wHh");
+    a.bIh = A.f32(A.at(6), G * H, "bIh", true);
+    a.bHh = A.f32(A.at(7), G * H, "bHh", true);
+    a.h0 = A.f32(A.at(8), B * H, "h0", true);
+    a.c0 = lstm ? A.f32(A.at(9), B * H, "c0", true) : nullptr;
+    a.y = A.f32(A.at(10), T * B * s.yStride, "y");
+    a.hN = A.f32(A.at(11), B * H, "hN");
+    a.cN = lstm ? A.f32(A.at(12), B * H, "cN") : nullptr;
+    napi_value cache = A.at(13);
+    a.cache = A.f32(cache, 0, "cache", true);
+    a.cacheLen = a.cache ? A.length(cache) : 0;
+    c.rnn->forward(s, a, c.threads);
+    return undef(env);
+  });
+}
+
+BINDING(CellBackward) {
+  BODY({
+    Context& c = A.ctx();
+    napi_value o = A.at(1);
+    const CellShape s = cellShape(A, o);
+    const int64_t G = gatesOfCell(s.cell), T = s.T, B = s.B, I = s.I, H = s.H;
+    const bool lstm = s.cell == Lstm;
+    BackwardArgs a{};
+    a.x = A.f32p(o, "x", T * B * I);
+    a.wIh = A.f32p(o, "wIh", G * H * I);
+    a.wHh = A.f32p(o, "wHh", G * H * H);
+    a.bIh = A.f32p(o, "bIh", G * H, true);
+    a.bHh = A.f32p(o, "bHh", G * H, true);
+    a.h0 = A.f32p(o, "h0", B * H, true);
+    a.c0 = lstm ? A.f32p(o, "c0", B * H, true) : nullptr;
+    napi_value cache = A.prop(o, "cache");
+    a.cache = A.f32(cache, 1, "cache");
+    a.cacheLen = A.length(cache);
+    a.dy = A.f32p(o, "dy", T * B * s.yStride, true);
+    a.dhN = A.f32p(o, "dhN", B * H, true);
+    a.dcN = lstm ? A.f32p(o, "dcN", B * H, true) : nullptr;
+    a.dx = A.f32p(o, "dx", T * B * I, true);
+    a.dWih = A.f32p(o, "dWih", G * H * I);
+    a.dWhh = A.f32p(o, "dWhh", G * H * H);
+    a.dbIh = A.f32p(o, "dbIh", G * H, true);
+    a.dbHh = A.f32p(o, "dbHh", G * H, true);
+    a.dh0 = A.f32p(o, "dh0", B * H, true);
+    a.dc0 = lstm ? A.f32p(o, "dc0", B * H, true) : nullptr;
+    c.rnn->backward(s, a, c.threads);
+    return undef(env);
+  });
+}
+
+/** Drives oneDNN into a real error status (tests of the error mapping): dnnl_sgemm with lda < k. */
+BINDING(ProvokeError) {
+  BODY({
+    A.ctx();
+    float a[4] = {0}, b[4] = {0}, out[4] = {0};
+    DNNL_CHECK(dnnl_sgemm('N', 'N', 2, 2, 2, 1.0f, a, 1, b, 2, 0.0f, out, 2));
+    return undef(env);
+  });
+}
+
+/** The OpenMP team size a call of this context runs with (after applying its `threads`). */
+BINDING(OmpThreads) {
+  BODY({
+    A.ctx();
+    return number(env, omp_get_max_threads());
+  });
+}
+
+napi_value Init(napi_env env, napi_value exports) {
+  const napi_property_descriptor props[] = {
+      {"version", nullptr, Version, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"create", nullptr, Create, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"destroy", nullptr, Destroy, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"planCount", nullptr, PlanCount, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"gemm", nullptr, Gemm, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"fill", nullptr, Fill, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"copy2d", nullptr, Copy2d, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"axpy", nullptr, Axpy, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"scale", nullptr, Scale, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"mul", nullptr, Mul, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"clip", nullptr, Clip, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"sumSquares", nullptr, SumSquares, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"sumRows", nullptr, SumRows, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"activation", nullptr, Activation, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"activationBackward", nullptr, ActivationBackward, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"softmax", nullptr, Softmax, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"loss", nullptr, Loss, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"optimizer", nullptr, Optimizer, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"gather", nullptr, Gather, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"scatterAdd", nullptr, ScatterAdd, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"cacheSize", nullptr, CacheSize, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"cellForward", nullptr, CellForward, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"cellBackward", nullptr, CellBackward, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"provokeError", nullptr, ProvokeError, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"ompThreads", nullptr, OmpThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
+  };
+  napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
+  return exports;
+}
+
+}  // namespace
+}  // namespace ro
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, ro::Init)

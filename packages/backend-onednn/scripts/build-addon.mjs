@@ -1,0 +1,115 @@
+#!/usr/bin/env node
+// Builds the optional native addon build/Release/recur_onednn.node with the host C++ compiler against
+// oneDNN (dnnl.h / libdnnl) and the Node-API headers. It never downloads anything.
+//
+// The build is optional: when oneDNN, a C++ compiler or the Node-API headers are missing it prints ONE
+// line saying what is missing and how to install it, records the reason in build/addon-status.json
+// (which the runtime reports as the reason `onednn` is unavailable), and exits 0.
+//
+// Environment:
+//   ONEDNN_HOME            oneDNN install prefix: $ONEDNN_HOME/include/oneapi/dnnl/dnnl.h (or include/dnnl.h)
+//                          and $ONEDNN_HOME/lib{,64}/libdnnl.{so,dylib}. Default: $CONDA_PREFIX, /usr,
+//                          /usr/local, /opt/homebrew (and Debian's multiarch lib directory).
+//   NODE_API_HEADERS       directory with node_api.h (default: next to the running node, /usr/include/node)
+//   RECUR_ONEDNN_BUILD_DIR output directory (default: <package>/build)
+//   RECUR_ONEDNN_REQUIRE=1 fail (exit 1) instead of skipping when the addon cannot be built
+//   RECUR_ONEDNN_FORCE=1   rebuild even when the addon is newer than its sources
+//   CXX                    C++ compiler (default: c++, then g++, then clang++)
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { delimiter, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const pkgDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const nativeDir = join(pkgDir, 'native');
+const outDir = resolve(process.env.RECUR_ONEDNN_BUILD_DIR || join(pkgDir, 'build'));
+const releaseDir = join(outDir, 'Release');
+const objDir = join(outDir, 'obj');
+const addonPath = join(releaseDir, 'recur_onednn.node');
+const statusPath = join(outDir, 'addon-status.json');
+const requireBuild = process.env.RECUR_ONEDNN_REQUIRE === '1';
+const HOW =
+  'Install oneDNN (Debian/Ubuntu: `apt-get install libdnnl-dev`; macOS: `brew install onednn`; conda: `conda install -c conda-forge onednn`) or set ONEDNN_HOME to its prefix, then run `pnpm --filter @recur/backend-onednn build`.';
+
+function writeStatus(status) {
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(statusPath, JSON.stringify({ ...status, time: new Date().toISOString() }, null, 2) + '\n');
+}
+
+function skip(reason) {
+  writeStatus({ built: existsSync(addonPath), reason, keptEarlierBuild: existsSync(addonPath) });
+  console.log(`[@recur/backend-onednn] native addon not built: ${reason}. ${HOW}`);
+  process.exit(requireBuild ? 1 : 0);
+}
+
+function which(cmd) {
+  for (const dir of (process.env.PATH || '').split(delimiter)) {
+    if (dir && existsSync(join(dir, cmd))) return join(dir, cmd);
+  }
+  return null;
+}
+
+// ---- locate oneDNN ------------------------------------------------------------------------------------
+const home = process.env.ONEDNN_HOME ? resolve(process.env.ONEDNN_HOME) : null;
+const prefixes = home ? [home] : [process.env.CONDA_PREFIX, '/usr', '/usr/local', '/opt/homebrew', '/usr/local/opt/onednn'].filter(Boolean);
+const prefix = prefixes.find((p) => existsSync(join(p, 'include', 'oneapi', 'dnnl', 'dnnl.hpp')));
+if (!prefix) {
+  skip(home ? `oneDNN headers were not found under ONEDNN_HOME=${home} (need include/oneapi/dnnl/dnnl.hpp)` : `oneDNN (dnnl.h) was not found in ${prefixes.join(', ')}`);
+}
+const libNames = ['libdnnl.so', 'libdnnl.dylib'];
+const libDirs = [join(prefix, 'lib'), join(prefix, 'lib64'), join(prefix, 'lib', `${process.arch === 'arm64' ? 'aarch64' : 'x86_64'}-linux-gnu`)];
+const libDir = libDirs.find((d) => existsSync(d) && readdirSync(d).some((f) => libNames.includes(f) || f.startsWith('libdnnl.so.')));
+if (!libDir) skip(`libdnnl was not found in ${libDirs.join(', ')} (the oneDNN headers are at ${prefix}/include)`);
+
+const nodeInclude = [process.env.NODE_API_HEADERS, join(dirname(process.execPath), '..', 'include', 'node'), '/usr/include/node', '/usr/local/include/node'].find(
+  (d) => d && existsSync(join(d, 'node_api.h')),
+);
+if (!nodeInclude) skip('the Node-API headers (node_api.h) were not found; set NODE_API_HEADERS to the directory that holds them');
+const cxx = process.env.CXX || which('c++') || which('g++') || which('clang++');
+if (!cxx) skip('no C++ compiler was found (install g++ or clang++, or set CXX)');
+
+// ---- compile ------------------------------------------------------------------------------------------
+const sources = ['kernels.cc', 'gemm.cc', 'vector-math.cc', 'short-forward.cc', 'rnn.cc', 'addon.cc'];
+const headers = ['common.h', 'kernels.h', 'gemm.h', 'vector-math.h', 'short-forward.h', 'rnn.h'];
+const inputs = [...sources, ...headers].map((f) => join(nativeDir, f)).concat(fileURLToPath(import.meta.url));
+const newestInput = Math.max(...inputs.map((f) => statSync(f).mtimeMs));
+const config = { cxx, onednnPrefix: prefix, onednnLib: libDir, nodeInclude };
+
+if (existsSync(addonPath) && statSync(addonPath).mtimeMs > newestInput && process.env.RECUR_ONEDNN_FORCE !== '1') {
+  writeStatus({ built: true, upToDate: true, ...config });
+  console.log(`[@recur/backend-onednn] native addon is up to date: ${addonPath}`);
+  process.exit(0);
+}
+
+mkdirSync(releaseDir, { recursive: true });
+mkdirSync(objDir, { recursive: true });
+// glibc's vector math library (SIMD expf / tanhf for the streaming path), on x86-64 Linux.
+const libmvec =
+  process.platform === 'linux' && process.arch === 'x64'
+    ? ['/usr/lib/x86_64-linux-gnu', '/lib/x86_64-linux-gnu', '/usr/lib64', '/lib64', '/usr/lib'].some((d) => existsSync(join(d, 'libmvec.so')))
+    : false;
+const includes = [`-I${join(prefix, 'include')}`, `-I${nodeInclude}`];
+const defines = ['-DNODE_GYP_MODULE_NAME=recur_onednn', '-DNAPI_VERSION=8', ...(libmvec ? ['-DRO_LIBMVEC=1'] : [])];
+
+function run(cmd, args) {
+  const r = spawnSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+  if (r.status !== 0) {
+    const out = `${r.stdout || ''}${r.stderr || ''}${r.error ? String(r.error) : ''}`.trim();
+    console.error(out);
+    writeStatus({ built: false, reason: `compiling the addon failed: ${cmd} ${args.join(' ')}\n${out.slice(0, 4000)}`, ...config });
+    console.log(`[@recur/backend-onednn] native addon not built: the compiler failed (see above and ${statusPath}).`);
+    process.exit(requireBuild ? 1 : 0);
+  }
+}
+
+const t0 = Date.now();
+const objects = [];
+for (const src of sources) {
+  const obj = join(objDir, src.replace('.cc', '.o'));
+  run(cxx, ['-c', '-O3', '-std=c++17', '-fPIC', '-fopenmp', '-fno-math-errno', '-fvisibility=hidden', '-Wall', ...defines, ...includes, join(nativeDir, src), '-o', obj]);
+  objects.push(obj);
+}
+const darwin = process.platform === 'darwin';
+run(cxx, ['-shared', '-fopenmp', '-o', addonPath, ...objects, '-L', libDir, '-ldnnl', `-Wl,-rpath,${libDir}`, ...(darwin ? ['-undefined', 'dynamic_lookup'] : [...(libmvec ? ['-lmvec'] : []), '-lm', '-lpthread'])]);
+writeStatus({ built: true, ...config, seconds: (Date.now() - t0) / 1000 });
+console.log(`[@recur/backend-onednn] built ${addonPath} in ${((Date.now() - t0) / 1000).toFixed(1)} s against oneDNN at ${prefix}`);

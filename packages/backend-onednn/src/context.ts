@@ -1,0 +1,21 @@
+/**
+ * What every kernel module gets from the backend: checked access to tensor buffers (with the shared
+ * checks of @recur/backend, so errors match every other backend) and the native call wrapper.
+ */
+import type { Tensor } from '@recur/backend';
+import type { NativeAddon, NativeContext } from './native.js';
+
+export interface KernelContext {
+  /** Backend name and id (ownership checks and error messages). */
+  readonly name: string;
+  readonly id: string;
+  readonly addon: NativeAddon;
+  /** The native context; throws BackendDestroyedError after destroy(). */
+  ctx(): NativeContext;
+  /** A live tensor owned by this backend with at least `minSize` elements: its buffer. */
+  live(t: Tensor, what: string, minSize?: number): Float32Array;
+  /** A live tensor owned by this backend with exactly `size` elements: its buffer. */
+  exact(t: Tensor, what: string, size: number, shape?: readonly number[]): Float32Array;
+  /** Run a native call, mapping oneDNN errors to recur's typed errors. */
+  call<T>(fn: () => T): T;
+}
