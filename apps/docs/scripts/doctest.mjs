@@ -22,6 +22,10 @@ const list = args.includes('--list');
 const only = args.filter((a) => !a.startsWith('--')).map((a) => relative(repo, resolve(a)));
 const jobs = Math.max(1, Number(process.env.DOCTEST_JOBS ?? 2));
 const timeoutMs = Number(process.env.DOCTEST_TIMEOUT_S ?? 240) * 1000;
+// WebGPU in Node (Dawn) on a machine without a GPU: point Vulkan at Chromium's SwiftShader, as the
+// webgpu package's README tells readers to (and as its own tests do), when the file is there.
+const SWIFTSHADER = '/usr/lib/chromium/vk_swiftshader_icd.json';
+const runEnv = !process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER) ? { VK_ICD_FILENAMES: SWIFTSHADER } : {};
 
 /** Every Markdown file git knows of (tracked, or new and not ignored): generated pages are ignored. */
 function markdownFiles() {
@@ -117,7 +121,7 @@ let next = 0;
 async function worker() {
   while (next < tasks.length) {
     const task = tasks[next++];
-    const r = await runProgram(task.assembled, { ownerDir: task.ownerDir, name: task.name, timeoutMs });
+    const r = await runProgram(task.assembled, { ownerDir: task.ownerDir, name: task.name, timeoutMs, env: runEnv });
     const label = `${task.file}${task.name.endsWith('_1') ? '' : ` (program ${task.name.split('_').at(-1)})`}`;
     if (r.ok) console.log(`  ok   ${label}: ${task.n} sample${task.n === 1 ? '' : 's'} (${(r.ms / 1000).toFixed(1)} s)`);
     else {
