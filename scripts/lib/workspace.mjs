@@ -1,6 +1,6 @@
 // Helpers shared by the root scripts: find pnpm (or fall back to `npx pnpm@12`), install once.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const root = join(import.meta.dirname, '..', '..');
@@ -31,4 +31,32 @@ export function ensureInstalled() {
   if (!existsSync(join(root, 'node_modules', '.modules.yaml'))) {
     run(pnpm, ['install', '--frozen-lockfile']);
   }
+}
+
+/**
+ * Every workspace package (packages/*, apps/*, examples/*, bench), discovered from the file system
+ * so that a new package is picked up without editing a list.
+ * @returns {{ name: string, dir: string, path: string, private: boolean, manifest: Record<string, any> }[]}
+ *   `dir` is relative to the repository root; `path` is absolute.
+ */
+export function workspacePackages() {
+  const out = [];
+  const add = (rel) => {
+    const file = join(root, rel, 'package.json');
+    if (!existsSync(file)) return;
+    const manifest = JSON.parse(readFileSync(file, 'utf8'));
+    out.push({ name: manifest.name, dir: rel, path: join(root, rel), private: manifest.private === true, manifest });
+  };
+  for (const group of ['packages', 'apps', 'examples']) {
+    const dir = join(root, group);
+    if (!existsSync(dir)) continue;
+    for (const name of readdirSync(dir).sort()) add(`${group}/${name}`);
+  }
+  add('bench');
+  return out;
+}
+
+/** The published (non-private) workspace packages. */
+export function publishedPackages() {
+  return workspacePackages().filter((p) => !p.private);
 }
