@@ -4,13 +4,14 @@
 //   site/reference/cli.md                    from @recur/cli's COMMANDS (the table its parser is built from)
 //   site/reference/benchmarks.md             from the newest bench/results/*.json (`pnpm bench`)
 //   site/public/data/co2.json                a JSON extract of @recur/datasets' co2-concentration
-//   site/api/**                              TypeDoc (typedoc-plugin-markdown) over the main packages
+//   site/api/**                              TypeDoc (typedoc-plugin-markdown) over every published package
 // Usage: node scripts/generate.mjs [--skip-api]
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { renderBenchmarks } from './benchmarks.mjs';
 import { renderCli } from './cli-reference.mjs';
+import { publishedPackages } from '../../../scripts/lib/workspace.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const app = join(here, '..');
@@ -100,18 +101,30 @@ function benchmarks() {
   return newest ?? 'none';
 }
 
+/**
+ * Every published workspace package with a `src/index.ts`, discovered (packages/*, apps/*), so a
+ * new package gets its API page without editing a list. `slug` names its page: the package name
+ * without the scope (`@recur/backend-cpu` → `backend-cpu`).
+ */
+function apiPackages() {
+  return publishedPackages()
+    .filter((p) => existsSync(join(p.path, 'src', 'index.ts')))
+    .map((p) => ({ name: p.name, dir: p.dir, slug: p.name.replace(/^@[^/]+\//, ''), module: `${p.dir.split('/').at(-1)}/src` }));
+}
+
 async function api() {
   const out = join(site, 'api');
   rmSync(out, { recursive: true, force: true });
   const { Application, Converter } = await import('typedoc');
-  const packages = ['core', 'backend', 'data', 'eval', 'datasets', 'backend-cpu', 'backend-wasm', 'backend-webgpu'].filter((p) => existsSync(join(repo, 'packages', p, 'src', 'index.ts')));
+  const found = apiPackages();
+  const packages = found.map((p) => p.slug);
   const tsconfig = join(app, 'tsconfig.typedoc.json');
   write(
     tsconfig,
-    JSON.stringify({ extends: '../../tsconfig.base.json', compilerOptions: { noEmit: true, lib: ['ES2023', 'DOM'], types: ['node'] }, include: packages.map((p) => `../../packages/${p}/src`), exclude: ['../../packages/*/src/**/*.test.ts'] }, null, 2) + '\n',
+    JSON.stringify({ extends: '../../tsconfig.base.json', compilerOptions: { noEmit: true, lib: ['ES2023', 'DOM'], types: ['node'] }, include: found.map((p) => `../../${p.dir}/src`), exclude: ['../../*/*/src/**/*.test.ts', '../../*/*/src/__fixtures__/**'] }, null, 2) + '\n',
   );
   const app2 = await Application.bootstrapWithPlugins({
-    entryPoints: packages.map((p) => join(repo, 'packages', p, 'src', 'index.ts')),
+    entryPoints: found.map((p) => join(repo, p.dir, 'src', 'index.ts')),
     entryPointStrategy: 'resolve',
     tsconfig,
     plugin: ['typedoc-plugin-markdown'],
@@ -125,6 +138,9 @@ async function api() {
     entryFileName: 'index.md',
     outputFileStrategy: 'modules',
     hidePageHeader: true,
+    // Headings carry the anchors TypeDoc links to (VitePress's own slugs differ: "_" becomes "-",
+    // and TypeDoc numbers same-named symbols its own way), so every API link resolves.
+    useHTMLAnchors: true,
     hideBreadcrumbs: true,
     useCodeBlocks: true,
     parametersFormat: 'table',
@@ -132,11 +148,12 @@ async function api() {
     logLevel: 'Warn',
     validation: { notExported: false, invalidLink: false, rewrittenLink: false },
   });
-  // Name each module after its package (TypeDoc would call it "core/src").
+  // Name each module after its package slug (TypeDoc would call it "core/src").
+  const slugOf = new Map(found.map((p) => [p.module, p.slug]));
   app2.converter.on(Converter.EVENT_RESOLVE_BEGIN, (context) => {
     for (const mod of context.project.children ?? []) {
-      const m = mod.name.match(/^([\w-]+)\/src$/);
-      if (m) mod.name = m[1];
+      const slug = slugOf.get(mod.name) ?? found.find((p) => mod.name === `${p.dir}/src`)?.slug;
+      if (slug) mod.name = slug;
     }
   });
   const project = await app2.convert();
@@ -147,9 +164,8 @@ async function api() {
   const rootIndex = join(out, 'index.md');
   let overview = readFileSync(rootIndex, 'utf8').replace(/^# recur API/m, '# API reference');
   const items = [{ text: 'All packages', link: '/api/' }];
-  for (const dir of packages.filter((p) => existsSync(join(out, `${p}.md`)))) {
+  for (const { slug: dir, name } of found.filter((p) => existsSync(join(out, `${p.slug}.md`)))) {
     const file = `${dir}.md`;
-    const name = `@recur/${dir}`;
     overview = overview.replace(`[${dir}](${file})`, `[${name}](${file})`);
     const page = join(out, file);
     writeFileSync(page, readFileSync(page, 'utf8').replace(new RegExp(`^# ${dir}$`, 'm'), `# ${name}`));

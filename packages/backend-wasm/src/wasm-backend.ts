@@ -43,6 +43,7 @@ import { LinearAllocator } from './allocator.js';
 import { ACTIVATION_CODE, CELL_CODE, LOSS_CODE, type KernelExports } from './kernel-exports.js';
 import { instantiateKernels, type KernelBuild, type WasmSource } from './load-wasm.js';
 import { WasmTensor, type CacheInfo } from './wasm-tensor.js';
+import { WASM_CAPABILITIES } from './package-info.js';
 
 /** Options of {@link createWasmBackend}. */
 export interface WasmBackendOptions {
@@ -121,12 +122,7 @@ class WasmKernelBackend implements WasmBackend {
   readonly specificationVersion = SPECIFICATION_VERSION;
   readonly name = 'wasm';
   readonly id: string;
-  readonly capabilities = normalizeCapabilities({
-    precision: 'float32',
-    training: true,
-    fusedSequence: true,
-    variableLength: true,
-  });
+  readonly capabilities = normalizeCapabilities(WASM_CAPABILITIES);
 
   private readonly alloc_: LinearAllocator;
   private f32: Float32Array;

@@ -27,6 +27,7 @@ export type {
   SoftmaxParams,
   Tensor,
 } from './spec.js';
+export type { BackendPackageInfo, BackendVariantInfo } from './package-info.js';
 export { CELL_KINDS, GATE_COUNT, GATE_ORDER, hasCellState, isCellKind, type CellKind } from './cells.js';
 export {
   normalizeCapabilities,
