@@ -3,12 +3,14 @@
 //   site/design.md, site/contributing/*.md   copied from /docs (owned by the lead; never moved)
 //   site/reference/cli.md                    from @recur/cli's COMMANDS (the table its parser is built from)
 //   site/reference/benchmarks.md             from the newest bench/results/*.json (`pnpm bench`)
+//   site/backends/*.md, _table.md           a page per backend, from each package's BACKEND_PACKAGE_INFO + bench results
 //   site/public/data/co2.json                a JSON extract of @recur/datasets' co2-concentration
 //   site/api/**                              TypeDoc (typedoc-plugin-markdown) over every published package
 // Usage: node scripts/generate.mjs [--skip-api]
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pageSlug, renderBackendPage, renderBackendTable } from './backend-pages.mjs';
 import { renderBenchmarks } from './benchmarks.mjs';
 import { renderCli } from './cli-reference.mjs';
 import { publishedPackages } from '../../../scripts/lib/workspace.mjs';
@@ -92,13 +94,51 @@ async function cliReference() {
   write(join(site, 'reference', 'cli.md'), renderCli(cli));
 }
 
-function benchmarks() {
+/** The newest `pnpm bench` results: the parsed report, its repository path, and how many runs exist. */
+function newestBench() {
   const dir = join(repo, 'bench', 'results');
   const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')).sort() : [];
   const newest = files.at(-1);
-  const report = newest ? JSON.parse(readFileSync(join(dir, newest), 'utf8')) : null;
-  write(join(site, 'reference', 'benchmarks.md'), renderBenchmarks(report, newest ? `bench/results/${newest}` : null, files.length));
-  return newest ?? 'none';
+  return { report: newest ? JSON.parse(readFileSync(join(dir, newest), 'utf8')) : null, file: newest ? `bench/results/${newest}` : null, count: files.length };
+}
+
+function benchmarks() {
+  const { report, file, count } = newestBench();
+  write(join(site, 'reference', 'benchmarks.md'), renderBenchmarks(report, file, count));
+  return file ?? 'none';
+}
+
+/**
+ * A page per backend (site/backends/<name>.md), the table "Choosing a backend" includes
+ * (site/backends/_table.md), and the sidebar: from every published package whose built entry
+ * exports BACKEND_PACKAGE_INFO, so a new backend package appears without editing anything here.
+ */
+async function backendPages() {
+  const out = join(site, 'backends');
+  rmSync(out, { recursive: true, force: true });
+  const { normalizeCapabilities } = await import('@recur/backend');
+  const infos = [];
+  for (const pkg of publishedPackages()) {
+    const entry = join(pkg.path, 'dist', 'index.js');
+    if (!existsSync(entry)) {
+      if (pkg.name.startsWith('@recur/backend-')) console.warn(`generate: ${pkg.name} is not built (${relative(repo, entry)} is missing): it gets no backend page. Run \`pnpm build\`.`);
+      continue;
+    }
+    const mod = await import(pathToFileURL(entry).href);
+    if (mod.BACKEND_PACKAGE_INFO) infos.push(mod.BACKEND_PACKAGE_INFO);
+    else if (pkg.name.startsWith('@recur/backend-')) console.warn(`generate: ${pkg.name} exports no BACKEND_PACKAGE_INFO, so it gets no backend page (see the add-a-backend guide).`);
+  }
+  const { report, file } = newestBench();
+  const items = [{ text: 'All backends', link: '/guide/choosing-a-backend' }];
+  for (const info of infos) {
+    for (const variant of info.variants) {
+      write(join(out, `${pageSlug(variant)}.md`), renderBackendPage(info, variant, normalizeCapabilities, report, file));
+      items.push({ text: variant.name, link: `/backends/${pageSlug(variant)}` });
+    }
+  }
+  write(join(out, '_table.md'), renderBackendTable(infos, normalizeCapabilities, report));
+  write(join(out, 'sidebar.json'), JSON.stringify([{ text: 'Backends', items }], null, 2));
+  return items.length - 1;
 }
 
 /**
@@ -182,6 +222,7 @@ timed(`copied ${copyDocs()} pages from docs/`, () => {});
 await timed('wrote reference/cli.md', cliReference);
 timed(`wrote reference/benchmarks.md (newest results: ${benchmarks()})`, () => {});
 await timed('wrote public/data/co2.json', co2Extract);
+console.log(`generate: wrote ${await backendPages()} backend pages (backends/)`);
 if (!skipApi) await timed('ran TypeDoc into api/', api);
 else if (!existsSync(join(site, 'api', 'index.md'))) write(join(site, 'api', 'index.md'), '# API reference\n\nThis build skipped TypeDoc (`--skip-api`). Run `pnpm --filter @recur/docs build` to generate it.\n');
 console.log(`generate: done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
