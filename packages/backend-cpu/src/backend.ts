@@ -43,6 +43,8 @@ export interface CpuBackendOptions {
 
 /** A method was called on a backend after `destroy()`. */
 export class BackendDestroyedError extends RecurError {
+  /** Set explicitly so the name survives minification (bundlers rename classes). */
+  override name = 'BackendDestroyedError';
   constructor(backend: string) {
     super('E_BACKEND_DESTROYED', `Backend "${backend}" was destroyed and cannot be used. Create a new one (createCpuBackend or useBackend).`);
   }

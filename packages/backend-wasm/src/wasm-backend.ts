@@ -76,6 +76,8 @@ let instanceCounter = 0;
 
 /** The backend instance was destroyed and can no longer be used. */
 class DestroyedBackendError extends RecurError {
+  /** Set explicitly so the name survives minification (bundlers rename classes). */
+  override name = 'DestroyedBackendError';
   constructor(name: string) {
     super('E_DESTROYED', `Backend "${name}" was destroyed; create a new one (createWasmBackend()).`);
   }

@@ -37,6 +37,8 @@ export interface DataErrorLocation {
 
 /** Base class of every error thrown by @recur/data and @recur/datasets. */
 export class RecurDataError extends Error {
+  /** Set explicitly so the name survives minification (bundlers rename classes). */
+  override name = 'RecurDataError';
   /** Machine-readable code. */
   readonly code: DataErrorCode;
   /** 0-based data row where the problem was found, if any. */
@@ -58,6 +60,8 @@ export class RecurDataError extends Error {
 
 /** A value is NaN or ±Infinity. */
 export class NonFiniteValueError extends RecurDataError {
+  /** Set explicitly so the name survives minification (bundlers rename classes). */
+  override name = 'NonFiniteValueError';
   constructor(value: number, where: DataErrorLocation) {
     super(
       'NON_FINITE',
@@ -70,6 +74,8 @@ export class NonFiniteValueError extends RecurDataError {
 
 /** A text cell could not be parsed as a number. */
 export class NotNumericError extends RecurDataError {
+  /** Set explicitly so the name survives minification (bundlers rename classes). */
+  override name = 'NotNumericError';
   /** The offending text. */
   readonly text: string;
   constructor(text: string, where: DataErrorLocation) {
@@ -85,6 +91,8 @@ export class NotNumericError extends RecurDataError {
 
 /** A value is missing and the missing-value policy is 'error' (or it cannot be filled). */
 export class MissingValueError extends RecurDataError {
+  /** Set explicitly so the name survives minification (bundlers rename classes). */
+  override name = 'MissingValueError';
   constructor(where: DataErrorLocation, detail = 'and the missing-value policy is "error"') {
     super(
       'MISSING_VALUE',
@@ -97,6 +105,8 @@ export class MissingValueError extends RecurDataError {
 
 /** Timestamps must be strictly increasing. */
 export class TimestampOrderError extends RecurDataError {
+  /** Set explicitly so the name survives minification (bundlers rename classes). */
+  override name = 'TimestampOrderError';
   constructor(code: 'TIMESTAMP_NOT_INCREASING' | 'TIMESTAMP_DUPLICATE', previous: number, current: number, where: DataErrorLocation) {
     const what =
       code === 'TIMESTAMP_DUPLICATE'
@@ -112,6 +122,8 @@ export class TimestampOrderError extends RecurDataError {
 
 /** A timestamp text could not be parsed. */
 export class InvalidTimestampError extends RecurDataError {
+  /** Set explicitly so the name survives minification (bundlers rename classes). */
+  override name = 'InvalidTimestampError';
   constructor(text: string, where: DataErrorLocation) {
     super(
       'INVALID_TIMESTAMP',
@@ -123,6 +135,8 @@ export class InvalidTimestampError extends RecurDataError {
 
 /** The window (lookback + gap + horizon) does not fit in the series. */
 export class WindowTooLongError extends RecurDataError {
+  /** Set explicitly so the name survives minification (bundlers rename classes). */
+  override name = 'WindowTooLongError';
   constructor(needed: number, available: number, role: string) {
     super(
       'WINDOW_TOO_LONG',
@@ -134,6 +148,8 @@ export class WindowTooLongError extends RecurDataError {
 
 /** A file or a series has no data rows. */
 export class EmptyDataError extends RecurDataError {
+  /** Set explicitly so the name survives minification (bundlers rename classes). */
+  override name = 'EmptyDataError';
   constructor(what: string) {
     super('EMPTY', `${what} is empty: there are no data rows to read.`);
   }
@@ -141,6 +157,8 @@ export class EmptyDataError extends RecurDataError {
 
 /** A CSV row has a different number of fields than the header. */
 export class RaggedRowError extends RecurDataError {
+  /** Set explicitly so the name survives minification (bundlers rename classes). */
+  override name = 'RaggedRowError';
   constructor(expected: number, actual: number, where: DataErrorLocation) {
     super(
       'RAGGED_ROW',
@@ -152,6 +170,8 @@ export class RaggedRowError extends RecurDataError {
 
 /** A column name is not in the series or file. Suggests the nearest existing name. */
 export class UnknownColumnError extends RecurDataError {
+  /** Set explicitly so the name survives minification (bundlers rename classes). */
+  override name = 'UnknownColumnError';
   /** The nearest existing column name by edit distance, if any is close. */
   readonly suggestion: string | undefined;
   /** The column names that exist. */
@@ -171,6 +191,8 @@ export class UnknownColumnError extends RecurDataError {
 
 /** An option is invalid (a negative lookback, ratios that do not add up, …). */
 export class InvalidOptionError extends RecurDataError {
+  /** Set explicitly so the name survives minification (bundlers rename classes). */
+  override name = 'InvalidOptionError';
   constructor(message: string) {
     super('INVALID_ARGUMENT', message);
   }
@@ -178,6 +200,8 @@ export class InvalidOptionError extends RecurDataError {
 
 /** An operation would let validation or test rows influence training. */
 export class LeakageError extends RecurDataError {
+  /** Set explicitly so the name survives minification (bundlers rename classes). */
+  override name = 'LeakageError';
   constructor(message: string) {
     super('LEAKAGE', message);
   }
@@ -185,6 +209,8 @@ export class LeakageError extends RecurDataError {
 
 /** A token is not in the vocabulary and the vocabulary has no unknown token. */
 export class UnknownTokenError extends RecurDataError {
+  /** Set explicitly so the name survives minification (bundlers rename classes). */
+  override name = 'UnknownTokenError';
   constructor(token: string) {
     super(
       'UNKNOWN_TOKEN',
@@ -195,6 +221,8 @@ export class UnknownTokenError extends RecurDataError {
 
 /** A scaler or tokenizer was used before it was fitted. */
 export class NotFittedError extends RecurDataError {
+  /** Set explicitly so the name survives minification (bundlers rename classes). */
+  override name = 'NotFittedError';
   constructor(what: string) {
     super('NOT_FITTED', `${what} is not fitted yet: call fit(split.train) first.`);
   }
@@ -202,6 +230,8 @@ export class NotFittedError extends RecurDataError {
 
 /** The CSV parser reported a malformed file (for example an unclosed quote). */
 export class CsvParseError extends RecurDataError {
+  /** Set explicitly so the name survives minification (bundlers rename classes). */
+  override name = 'CsvParseError';
   constructor(message: string, where: DataErrorLocation, cause: unknown) {
     super('CSV_PARSE', `Malformed CSV at ${describeLocation(where)}: ${message}`, where, { cause });
   }
