@@ -12,6 +12,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { pageSlug, renderBackendPage, renderBackendTable } from './backend-pages.mjs';
 import { renderBenchmarks } from './benchmarks.mjs';
+import { localiseLinks } from './links.mjs';
 import { renderCli } from './cli-reference.mjs';
 import { publishedPackages } from '../../../scripts/lib/workspace.mjs';
 
@@ -35,17 +36,6 @@ function timed(label, fn) {
   return r;
 }
 
-/** Links that leave /docs point into the repository; the site has no such page, so show the path instead. */
-function localiseLinks(markdown, fromDir) {
-  return markdown.replace(/\[([^\]]+)\]\(([^)\s]+)\)/g, (whole, text, target) => {
-    if (/^[a-z]+:/i.test(target) || target.startsWith('#')) return whole;
-    const abs = join(fromDir, target.split('#')[0]);
-    const rel = relative(join(repo, 'docs'), abs);
-    if (!rel.startsWith('..')) return whole; // stays inside docs/: the site has the page
-    return `${text} (\`${relative(repo, abs)}\` in the repository)`;
-  });
-}
-
 function copyDocs() {
   const src = join(repo, 'docs');
   const files = [];
@@ -59,7 +49,7 @@ function copyDocs() {
   walk(src);
   for (const file of files) {
     const out = join(site, relative(src, file));
-    write(out, `<!-- generated from ${relative(repo, file)} by apps/docs/scripts/generate.mjs: edit that file -->\n\n${localiseLinks(readFileSync(file, 'utf8'), dirname(file))}`);
+    write(out, `<!-- generated from ${relative(repo, file)} by apps/docs/scripts/generate.mjs: edit that file -->\n\n${localiseLinks(readFileSync(file, 'utf8'), dirname(file), repo)}`);
   }
   return files.length;
 }
