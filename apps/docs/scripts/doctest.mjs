@@ -6,15 +6,18 @@
 // Usage (from the repository root, after `pnpm build`):
 //   node apps/docs/scripts/doctest.mjs [--list] [FILE.md ...]
 //     --list   also print every fragment and its reason
+//     --tsdoc  with FILE.md arguments: run the TSDoc @example blocks too (always run without FILEs)
 // Exits 1 when a sample fails (page and line named), when a marker is malformed, or when a package
 // a sample imports is not built.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { assembleProgram } from './doctest/assemble.mjs';
 import { extractBlocks, programsOf } from './doctest/extract.mjs';
 import { runProgram } from './doctest/run.mjs';
+import { autoImports, tsdocExamples } from './doctest/tsdoc.mjs';
+import { publishedPackages } from '../../../scripts/lib/workspace.mjs';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const args = process.argv.slice(2);
@@ -86,6 +89,7 @@ const fragments = [];
 const tasks = [];
 let samples = 0;
 let setups = 0;
+let tsdocCount = 0;
 const files = only.length ? only : markdownFiles();
 for (const file of files) {
   let blocks;
@@ -111,6 +115,41 @@ for (const file of files) {
     }
   });
 }
+// TSDoc @example blocks of the published packages (they are code blocks on the API pages).
+if (!only.length || args.includes('--tsdoc')) {
+  const sourcesOf = (dir) =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
+      d.isDirectory() ? (d.name === '__fixtures__' ? [] : sourcesOf(join(dir, d.name))) : d.name.endsWith('.ts') && !/\.(test|d)\.ts$|test-util\.ts$/.test(d.name) ? [join(dir, d.name)] : [],
+    );
+  const valueExports = async (name) => {
+    const entry = entries.get(name);
+    return entry && existsSync(entry) ? Object.keys(await import(pathToFileURL(entry).href)) : [];
+  };
+  const backendExports = await valueExports('@recur/backend');
+  for (const pkg of publishedPackages()) {
+    const src = join(pkg.path, 'src');
+    if (!existsSync(src)) continue;
+    let exportsOf = null;
+    for (const abs of sourcesOf(src)) {
+      const examples = tsdocExamples(readFileSync(abs, 'utf8'));
+      if (!examples.length) continue;
+      exportsOf ??= [[pkg.name, await valueExports(pkg.name)], ['@recur/backend', backendExports]];
+      const file = relative(repo, abs);
+      examples.forEach((ex, k) => {
+        samples += 1;
+        tsdocCount += 1;
+        const name = `${file.replace(/[^\w]+/g, '_')}_ex${k + 1}`;
+        const setup = { kind: 'setup', code: autoImports(ex.code, exportsOf), line: ex.line, reset: true, lang: 'ts' };
+        try {
+          const assembled = assembleProgram([setup, { kind: 'sample', code: ex.code, line: ex.line, reset: false, lang: 'ts' }], file, resolveWorkspace);
+          tasks.push({ file: `${file}:${ex.line} (@example${ex.title ? ` ${ex.title}` : ''})`, name, n: 1, assembled, ownerDir: pkg.path });
+        } catch (e) {
+          failures.push({ at: `${file}:${ex.line}`, message: e.message });
+        }
+      });
+    }
+  }
+}
 if (missing.size) {
   console.error(`doctest: these packages are not built; run \`pnpm build\` first:\n  ${[...missing].join('\n  ')}`);
   process.exit(1);
@@ -122,7 +161,7 @@ async function worker() {
   while (next < tasks.length) {
     const task = tasks[next++];
     const r = await runProgram(task.assembled, { ownerDir: task.ownerDir, name: task.name, timeoutMs, env: runEnv });
-    const label = `${task.file}${task.name.endsWith('_1') ? '' : ` (program ${task.name.split('_').at(-1)})`}`;
+    const label = task.name.includes('_ex') || task.name.endsWith('_1') ? task.file : `${task.file} (program ${task.name.split('_').at(-1)})`;
     if (r.ok) console.log(`  ok   ${label}: ${task.n} sample${task.n === 1 ? '' : 's'} (${(r.ms / 1000).toFixed(1)} s)`);
     else {
       console.log(`  FAIL ${label}`);
@@ -142,6 +181,6 @@ for (const f of failures) {
 }
 const secs = ((performance.now() - t0) / 1000).toFixed(1);
 console.log(
-  `\ndoctest: ${samples} samples run in ${tasks.length} programs (+${setups} hidden setup blocks) from ${files.length} pages; ${fragments.length} fragments; ${failures.length} failed (${secs} s)`,
+  `\ndoctest: ${samples} samples run in ${tasks.length} programs (+${setups} hidden setup blocks) from ${files.length} pages and ${tsdocCount} TSDoc @example blocks; ${fragments.length} fragments; ${failures.length} failed (${secs} s)`,
 );
 process.exit(failures.length ? 1 : 0);

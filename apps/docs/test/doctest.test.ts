@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { autoImports, tsdocExamples } from '../scripts/doctest/tsdoc.mjs';
 
 const script = fileURLToPath(new URL('../scripts/doctest.mjs', import.meta.url));
 const built = existsSync(fileURLToPath(new URL('../../../packages/backend-cpu/dist/index.js', import.meta.url)));
@@ -57,7 +58,7 @@ describe.skipIf(!built)('doctest runner', () => {
       fence,
     ].join('\n');
     const r = doctest({ 'ok.md': page });
-    expect(r.out).toMatch(/2 samples run in 1 programs \(\+1 hidden setup blocks\) from 1 pages; 1 fragments; 0 failed/);
+    expect(r.out).toMatch(/2 samples run in 1 programs \(\+1 hidden setup blocks\) from 1 pages and 0 TSDoc @example blocks; 1 fragments; 0 failed/);
     expect(r.out).toMatch(/ok\.md:18: shows a call that needs a GPU/);
     expect(r.status).toBe(0);
   });
@@ -91,5 +92,21 @@ describe.skipIf(!built)('doctest runner', () => {
     const r = doctest({ 'reset.md': page });
     expect(r.out).toMatch(/2 samples run in 2 programs/);
     expect(r.status).toBe(0);
+  });
+});
+
+describe('TSDoc @example blocks', () => {
+  it('are extracted with their first code line, fenced or not, up to the next tag', () => {
+    const src = ['/**', ' * Does x.', ' *', ' * @example', ' * const a = f(1);', ' * a.go();', ' * @example Titled', ' * ```ts', ' * g();', ' * ```', ' * @returns y', ' */', 'export function f() {}'].join('\n');
+    expect(tsdocExamples(src)).toEqual([
+      { code: 'const a = f(1);\na.go();', line: 5, title: '' },
+      { code: 'g();', line: 9, title: 'Titled' },
+    ]);
+  });
+
+  it('import only the names an example uses, from its own package first, never what it declares', () => {
+    const exports: [string, string[]][] = [['@recur/data', ['window', 'Series', 'batches']], ['@recur/backend', ['useBackend', 'window']]];
+    expect(autoImports('const s = Series.fromColumns({}); window(s, {}); await useBackend("x");', exports)).toBe("import { window, Series } from '@recur/data';\nimport { useBackend } from '@recur/backend';");
+    expect(autoImports('const batches = 1; x.window(batches);', exports)).toBe('');
   });
 });
