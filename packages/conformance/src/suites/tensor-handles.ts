@@ -11,10 +11,12 @@
  * - `alloc` is zero-filled;
  * - `upload` copies its input, and `read` returns a copy of exactly `size` elements: changing
  *   either host array afterwards does not change the tensor;
- * - `write(t, data, offset)` changes only `data.length` elements from `offset`.
+ * - `write(t, data, offset)` changes only `data.length` elements from `offset`;
+ * - after `destroy()` the backend is unusable: `alloc` and `upload` throw a typed `RecurError`
+ *   (not a crash, not a tensor of a dead backend), and destroying twice is a no-op.
  */
 import { describe } from 'vitest';
-import { shapeSize, type Backend, type Tensor } from '@recur/backend';
+import { RecurError, shapeSize, type Backend, type Tensor } from '@recur/backend';
 import type { Harness } from '../harness.js';
 import { withScope } from '../tensor-scope.js';
 
@@ -88,6 +90,24 @@ export function tensorHandleTests(h: Harness): void {
         const written = Array.from(await be.read(t));
         h.assert(written.join(',') === '1,10,20,4', `write(t, [10, 20], 1) gave [${written.join(', ')}], expected [1, 10, 20, 4]`);
       });
+    });
+
+    h.test('after destroy(), alloc and upload throw a typed RecurError; destroy twice is a no-op', [], async () => {
+      const be = await h.options.create();
+      be.destroy();
+      be.destroy();
+      for (const [what, fn] of [
+        ['alloc([2])', () => be.alloc([2])],
+        ['upload([1, 2], [2])', () => be.upload([1, 2], [2])],
+      ] as const) {
+        let caught: unknown = null;
+        try {
+          fn();
+        } catch (e) {
+          caught = e;
+        }
+        h.assert(caught instanceof RecurError, `${what} after destroy() ${caught === null ? 'returned a tensor' : `threw ${String(caught)}`}; expected a RecurError (e.g. code E_BACKEND_DESTROYED) saying the backend was destroyed`);
+      }
     });
   });
 }
