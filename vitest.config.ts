@@ -51,7 +51,7 @@ function workspaceAliases(): Record<string, string> {
 export default defineConfig({
   resolve: { alias: workspaceAliases() },
   test: {
-    include: ['{packages,apps,examples}/*/{src,test}/**/*.test.ts', 'bench/src/**/*.test.ts'],
+    include: ['{packages,apps,examples}/*/{src,test}/**/*.test.ts', 'bench/src/**/*.test.ts', 'scripts/test/**/*.test.ts'],
     exclude: ['**/node_modules/**', '**/dist/**', '**/*.browser.test.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,

@@ -2,7 +2,9 @@
  * recur's own rows: every recur backend that can be created here, driven through @recur/core's
  * public API exactly as a user would (createModel → trainStep / predict / step).
  */
-import type { Backend } from '@recur/backend';
+import { existsSync } from 'node:fs';
+import { getBackend, listBackends, type Backend } from '@recur/backend';
+import { discoverBackendPackages } from './discover-backends.js';
 import { Optimizer, createModel, trainStep, type Model } from '@recur/core';
 import { measure, type RunPlan } from './measure.js';
 import type { Contender, Unavailable } from './peers/types.js';
@@ -12,43 +14,47 @@ interface BackendSource {
   readonly name: string;
   /** The backend, and optionally a label that replaces `name` (e.g. when running on SwiftShader). */
   readonly create: () => Promise<Backend | { backend: Backend; label: string; note?: string }>;
-  readonly note?: string;
 }
 
 /**
  * WebGPU in Node runs through Dawn (the `webgpu` package). On machines without a GPU, Dawn finds
- * Debian chromium's SwiftShader Vulkan driver: a CPU emulation, labelled so in the results.
+ * Debian chromium's SwiftShader Vulkan driver when VK_ICD_FILENAMES points at it.
  */
-async function createWebgpuSource(): Promise<{ backend: Backend; label: string; note?: string }> {
+function useSwiftShaderWhenNoDriverIsSet(): void {
   const swiftshader = '/usr/lib/chromium/vk_swiftshader_icd.json';
-  const { existsSync } = await import('node:fs');
   if (!process.env.VK_ICD_FILENAMES && existsSync(swiftshader)) process.env.VK_ICD_FILENAMES = swiftshader;
-  const { create } = (await import('webgpu')) as { create: (flags: string[]) => GPU };
-  const gpu = create([]);
-  const webgpu = await import('@recur/backend-webgpu');
-  const probe = await webgpu.probeWebgpu({ gpu });
-  if (!probe.available) throw new Error(probe.reason);
-  const backend = await webgpu.createWebgpuBackend({ gpu });
-  if (probe.note) {
-    return {
-      backend,
-      label: 'webgpu (SwiftShader)',
-      note: `webgpu (SwiftShader): ${probe.note}. These are CPU-emulation timings, not GPU timings.`,
-    };
-  }
-  return { backend, label: 'webgpu' };
 }
 
-/** Backends are imported lazily, so a backend that is not built or cannot run is reported, not fatal. */
-const SOURCES: readonly BackendSource[] = [
-  { name: 'cpu', create: async () => (await import('@recur/backend-cpu')).createCpuBackend() },
-  { name: 'wasm', create: async () => (await import('@recur/backend-wasm')).createWasmBackend() },
-  { name: 'onednn', create: async () => (await import('@recur/backend-onednn')).createOnednnBackend() },
-  { name: 'onednn-1thread', create: async () => (await import('@recur/backend-onednn')).createOnednnBackend({ threads: 1 }) },
-  { name: 'tfjs-wasm', create: async () => (await import('@recur/backend-tfjs')).createTfjsBackend({ engine: 'wasm' }) },
-  { name: 'tfjs-cpu', create: async () => (await import('@recur/backend-tfjs')).createTfjsBackend({ engine: 'cpu' }) },
-  { name: 'webgpu', create: createWebgpuSource },
-];
+/**
+ * One source per registry name of every discovered backend package: the package's own
+ * `register()` (its defaults), then `getBackend(name)`. A backend on a software adapter (its probe
+ * says so in a note) is labelled, e.g. `webgpu (SwiftShader)`: CPU-emulation timings, not GPU ones.
+ */
+async function backendSources(unavailable: Unavailable[]): Promise<BackendSource[]> {
+  useSwiftShaderWhenNoDriverIsSet();
+  const sources: BackendSource[] = [];
+  for (const found of await discoverBackendPackages()) {
+    if (!('info' in found)) {
+      unavailable.push({ name: found.name, reason: found.problem });
+      continue;
+    }
+    found.info.register();
+    for (const variant of found.info.variants) {
+      sources.push({
+        name: variant.name,
+        create: async () => {
+          // The probe's note (e.g. a software adapter) shows only before the instance exists.
+          const row = (await listBackends()).find((b) => b.name === variant.name);
+          const backend = await getBackend(variant.name);
+          if (!row?.note) return backend;
+          const label = `${variant.name} (${/swiftshader/i.test(row.note) ? 'SwiftShader' : 'software adapter'})`;
+          return { backend, label, note: `${label}: ${row.note}. These are CPU-emulation timings, not GPU timings.` };
+        },
+      });
+    }
+  }
+  return sources;
+}
 
 function modelFor(w: Workload, backend: Backend): Model {
   return createModel(
@@ -105,7 +111,7 @@ export async function recurContenders(): Promise<{ contenders: Contender[]; unav
   const contenders: Contender[] = [];
   const unavailable: Unavailable[] = [];
   const notes: string[] = [];
-  for (const source of SOURCES) {
+  for (const source of await backendSources(unavailable)) {
     try {
       const made = await source.create();
       if ('backend' in made) {
@@ -114,7 +120,6 @@ export async function recurContenders(): Promise<{ contenders: Contender[]; unav
       } else {
         contenders.push(contender(source.name, made));
       }
-      if (source.note) notes.push(source.note);
     } catch (e) {
       unavailable.push({ name: `recur/${source.name}`, reason: e instanceof Error ? e.message.split('\n')[0]! : String(e) });
     }

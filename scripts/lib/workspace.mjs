@@ -1,6 +1,6 @@
 // Helpers shared by the root scripts: find pnpm (or fall back to `npx pnpm@12`), install once.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const root = join(import.meta.dirname, '..', '..');
@@ -69,4 +69,32 @@ export function stage(label, cmd, args, { logFd, logPath, env } = {}) {
     process.exit(r.status || 1);
   }
   console.log(`✓ ${label} (${took})`);
+}
+
+/**
+ * Every workspace package (packages/*, apps/*, examples/*, bench), discovered from the file system
+ * so that a new package is picked up without editing a list.
+ * @returns {{ name: string, dir: string, path: string, private: boolean, manifest: Record<string, any> }[]}
+ *   `dir` is relative to the repository root; `path` is absolute.
+ */
+export function workspacePackages() {
+  const out = [];
+  const add = (rel) => {
+    const file = join(root, rel, 'package.json');
+    if (!existsSync(file)) return;
+    const manifest = JSON.parse(readFileSync(file, 'utf8'));
+    out.push({ name: manifest.name, dir: rel, path: join(root, rel), private: manifest.private === true, manifest });
+  };
+  for (const group of ['packages', 'apps', 'examples']) {
+    const dir = join(root, group);
+    if (!existsSync(dir)) continue;
+    for (const name of readdirSync(dir).sort()) add(`${group}/${name}`);
+  }
+  add('bench');
+  return out;
+}
+
+/** The published (non-private) workspace packages. */
+export function publishedPackages() {
+  return workspacePackages().filter((p) => !p.private);
 }

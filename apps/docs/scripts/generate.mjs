@@ -3,15 +3,19 @@
 //   site/design.md, site/contributing/*.md   copied from /docs (owned by the lead; never moved)
 //   site/reference/cli.md                    from @recur/cli's COMMANDS (the table its parser is built from)
 //   site/reference/benchmarks.md             from the newest bench/results/*.json (`pnpm bench`)
+//   site/backends/*.md, _table.md           a page per backend, from each package's BACKEND_PACKAGE_INFO + bench results
 //   site/public/data/co2.json                a JSON extract of @recur/datasets' co2-concentration
 //   site/public/data/moby-dick-words.json    the first 40 000 words of Moby-Dick (the recall demo's filler)
-//   site/api/**                              TypeDoc (typedoc-plugin-markdown) over the main packages
+//   site/api/**                              TypeDoc (typedoc-plugin-markdown) over every published package
 // Usage: node scripts/generate.mjs [--skip-api]
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pageSlug, renderBackendPage, renderBackendTable } from './backend-pages.mjs';
 import { renderBenchmarks } from './benchmarks.mjs';
+import { localiseLinks } from './links.mjs';
 import { renderCli } from './cli-reference.mjs';
+import { publishedPackages } from '../../../scripts/lib/workspace.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const app = join(here, '..');
@@ -33,17 +37,6 @@ function timed(label, fn) {
   return r;
 }
 
-/** Links that leave /docs point into the repository; the site has no such page, so show the path instead. */
-function localiseLinks(markdown, fromDir) {
-  return markdown.replace(/\[([^\]]+)\]\(([^)\s]+)\)/g, (whole, text, target) => {
-    if (/^[a-z]+:/i.test(target) || target.startsWith('#')) return whole;
-    const abs = join(fromDir, target.split('#')[0]);
-    const rel = relative(join(repo, 'docs'), abs);
-    if (!rel.startsWith('..')) return whole; // stays inside docs/: the site has the page
-    return `${text} (\`${relative(repo, abs)}\` in the repository)`;
-  });
-}
-
 function copyDocs() {
   const src = join(repo, 'docs');
   const files = [];
@@ -57,7 +50,7 @@ function copyDocs() {
   walk(src);
   for (const file of files) {
     const out = join(site, relative(src, file));
-    write(out, `<!-- generated from ${relative(repo, file)} by apps/docs/scripts/generate.mjs: edit that file -->\n\n${localiseLinks(readFileSync(file, 'utf8'), dirname(file))}`);
+    write(out, `<!-- generated from ${relative(repo, file)} by apps/docs/scripts/generate.mjs: edit that file -->\n\n${localiseLinks(readFileSync(file, 'utf8'), dirname(file), repo)}`);
   }
   return files.length;
 }
@@ -106,27 +99,77 @@ async function cliReference() {
   write(join(site, 'reference', 'cli.md'), renderCli(cli));
 }
 
-function benchmarks() {
+/** The newest `pnpm bench` results: the parsed report, its repository path, and how many runs exist. */
+function newestBench() {
   const dir = join(repo, 'bench', 'results');
   const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')).sort() : [];
   const newest = files.at(-1);
-  const report = newest ? JSON.parse(readFileSync(join(dir, newest), 'utf8')) : null;
-  write(join(site, 'reference', 'benchmarks.md'), renderBenchmarks(report, newest ? `bench/results/${newest}` : null, files.length));
-  return newest ?? 'none';
+  return { report: newest ? JSON.parse(readFileSync(join(dir, newest), 'utf8')) : null, file: newest ? `bench/results/${newest}` : null, count: files.length };
+}
+
+function benchmarks() {
+  const { report, file, count } = newestBench();
+  write(join(site, 'reference', 'benchmarks.md'), renderBenchmarks(report, file, count));
+  return file ?? 'none';
+}
+
+/**
+ * A page per backend (site/backends/<name>.md), the table "Choosing a backend" includes
+ * (site/backends/_table.md), and the sidebar: from every published package whose built entry
+ * exports BACKEND_PACKAGE_INFO, so a new backend package appears without editing anything here.
+ */
+async function backendPages() {
+  const out = join(site, 'backends');
+  rmSync(out, { recursive: true, force: true });
+  const { normalizeCapabilities } = await import('@recur/backend');
+  const infos = [];
+  for (const pkg of publishedPackages()) {
+    const entry = join(pkg.path, 'dist', 'index.js');
+    if (!existsSync(entry)) {
+      if (pkg.name.startsWith('@recur/backend-')) console.warn(`generate: ${pkg.name} is not built (${relative(repo, entry)} is missing): it gets no backend page. Run \`pnpm build\`.`);
+      continue;
+    }
+    const mod = await import(pathToFileURL(entry).href);
+    if (mod.BACKEND_PACKAGE_INFO) infos.push(mod.BACKEND_PACKAGE_INFO);
+    else if (pkg.name.startsWith('@recur/backend-')) console.warn(`generate: ${pkg.name} exports no BACKEND_PACKAGE_INFO, so it gets no backend page (see the add-a-backend guide).`);
+  }
+  const { report, file } = newestBench();
+  const items = [{ text: 'All backends', link: '/guide/choosing-a-backend' }];
+  for (const info of infos) {
+    for (const variant of info.variants) {
+      write(join(out, `${pageSlug(variant)}.md`), renderBackendPage(info, variant, normalizeCapabilities, report, file));
+      items.push({ text: variant.name, link: `/backends/${pageSlug(variant)}` });
+    }
+  }
+  write(join(out, '_table.md'), renderBackendTable(infos, normalizeCapabilities, report));
+  write(join(out, 'sidebar.json'), JSON.stringify([{ text: 'Backends', items }], null, 2));
+  return items.length - 1;
+}
+
+/**
+ * Every published workspace package with a `src/index.ts`, discovered (packages/*, apps/*), so a
+ * new package gets its API page without editing a list. `slug` names its page: the package name
+ * without the scope (`@recur/backend-cpu` → `backend-cpu`).
+ */
+function apiPackages() {
+  return publishedPackages()
+    .filter((p) => existsSync(join(p.path, 'src', 'index.ts')))
+    .map((p) => ({ name: p.name, dir: p.dir, slug: p.name.replace(/^@[^/]+\//, ''), module: `${p.dir.split('/').at(-1)}/src` }));
 }
 
 async function api() {
   const out = join(site, 'api');
   rmSync(out, { recursive: true, force: true });
   const { Application, Converter } = await import('typedoc');
-  const packages = ['core', 'backend', 'data', 'eval', 'datasets', 'onnx', 'backend-cpu', 'backend-wasm', 'backend-webgpu'].filter((p) => existsSync(join(repo, 'packages', p, 'src', 'index.ts')));
+  const found = apiPackages();
+  const packages = found.map((p) => p.slug);
   const tsconfig = join(app, 'tsconfig.typedoc.json');
   write(
     tsconfig,
-    JSON.stringify({ extends: '../../tsconfig.base.json', compilerOptions: { noEmit: true, lib: ['ES2023', 'DOM'], types: ['node'] }, include: packages.map((p) => `../../packages/${p}/src`), exclude: ['../../packages/*/src/**/*.test.ts'] }, null, 2) + '\n',
+    JSON.stringify({ extends: '../../tsconfig.base.json', compilerOptions: { noEmit: true, lib: ['ES2023', 'DOM'], types: ['node'] }, include: found.map((p) => `../../${p.dir}/src`), exclude: ['../../*/*/src/**/*.test.ts', '../../*/*/src/__fixtures__/**'] }, null, 2) + '\n',
   );
   const app2 = await Application.bootstrapWithPlugins({
-    entryPoints: packages.map((p) => join(repo, 'packages', p, 'src', 'index.ts')),
+    entryPoints: found.map((p) => join(repo, p.dir, 'src', 'index.ts')),
     entryPointStrategy: 'resolve',
     tsconfig,
     plugin: ['typedoc-plugin-markdown'],
@@ -140,6 +183,9 @@ async function api() {
     entryFileName: 'index.md',
     outputFileStrategy: 'modules',
     hidePageHeader: true,
+    // Headings carry the anchors TypeDoc links to (VitePress's own slugs differ: "_" becomes "-",
+    // and TypeDoc numbers same-named symbols its own way), so every API link resolves.
+    useHTMLAnchors: true,
     hideBreadcrumbs: true,
     useCodeBlocks: true,
     parametersFormat: 'table',
@@ -147,11 +193,12 @@ async function api() {
     logLevel: 'Warn',
     validation: { notExported: false, invalidLink: false, rewrittenLink: false },
   });
-  // Name each module after its package (TypeDoc would call it "core/src").
+  // Name each module after its package slug (TypeDoc would call it "core/src").
+  const slugOf = new Map(found.map((p) => [p.module, p.slug]));
   app2.converter.on(Converter.EVENT_RESOLVE_BEGIN, (context) => {
     for (const mod of context.project.children ?? []) {
-      const m = mod.name.match(/^([\w-]+)\/src$/);
-      if (m) mod.name = m[1];
+      const slug = slugOf.get(mod.name) ?? found.find((p) => mod.name === `${p.dir}/src`)?.slug;
+      if (slug) mod.name = slug;
     }
   });
   const project = await app2.convert();
@@ -162,9 +209,8 @@ async function api() {
   const rootIndex = join(out, 'index.md');
   let overview = readFileSync(rootIndex, 'utf8').replace(/^# recur API/m, '# API reference');
   const items = [{ text: 'All packages', link: '/api/' }];
-  for (const dir of packages.filter((p) => existsSync(join(out, `${p}.md`)))) {
+  for (const { slug: dir, name } of found.filter((p) => existsSync(join(out, `${p.slug}.md`)))) {
     const file = `${dir}.md`;
-    const name = `@recur/${dir}`;
     overview = overview.replace(`[${dir}](${file})`, `[${name}](${file})`);
     const page = join(out, file);
     writeFileSync(page, readFileSync(page, 'utf8').replace(new RegExp(`^# ${dir}$`, 'm'), `# ${name}`));
@@ -182,6 +228,7 @@ await timed('wrote reference/cli.md', cliReference);
 timed(`wrote reference/benchmarks.md (newest results: ${benchmarks()})`, () => {});
 await timed('wrote public/data/co2.json', co2Extract);
 await timed('wrote public/data/moby-dick-words.json', mobyDickExtract);
+console.log(`generate: wrote ${await backendPages()} backend pages (backends/)`);
 if (!skipApi) await timed('ran TypeDoc into api/', api);
 else if (!existsSync(join(site, 'api', 'index.md'))) write(join(site, 'api', 'index.md'), '# API reference\n\nThis build skipped TypeDoc (`--skip-api`). Run `pnpm --filter @recur/docs build` to generate it.\n');
 console.log(`generate: done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);

@@ -1,10 +1,10 @@
 /**
  * The backends a demo can run on, created by name inside the page (or its worker).
  */
-import type { Backend } from '@recur/backend';
+import { BackendUnavailableError, type Backend } from '@recur/backend';
 import { createCpuBackend } from '@recur/backend-cpu';
-import { createWasmBackend, relaxedSimdSupported } from '@recur/backend-wasm';
-import { createWebgpuBackend } from '@recur/backend-webgpu';
+import { createWasmBackend, probeWasmBackend, relaxedSimdSupported } from '@recur/backend-wasm';
+import { createWebgpuBackend, probeWebgpu } from '@recur/backend-webgpu';
 
 /** A backend the site's demos can switch to. */
 export type DemoBackendName = 'cpu' | 'wasm' | 'webgpu';
@@ -34,8 +34,34 @@ export function wasmSourceFor(sources: BackendSources, relaxed: boolean = relaxe
   return relaxed && sources.wasmRelaxedUrl !== undefined ? sources.wasmRelaxedUrl : sources.wasmUrl;
 }
 
-/** Create a backend by name. */
+/** Whether a demo backend can run in this runtime (the package's own probe). */
+export async function demoBackendRuns(name: DemoBackendName): Promise<boolean> {
+  if (name === 'cpu') return true;
+  if (name === 'wasm') return probeWasmBackend().available;
+  return (await probeWebgpu()).available;
+}
+
+/**
+ * The same error with the list of backends that do run here (the factories throw with an empty
+ * list, since they do not know the others), so the message names the ones the user can switch to.
+ */
+export async function withAvailableBackends(error: unknown, runs: (name: DemoBackendName) => Promise<boolean> = demoBackendRuns): Promise<unknown> {
+  if (!(error instanceof BackendUnavailableError) || error.available.length > 0) return error;
+  const available: string[] = [];
+  for (const other of DEMO_BACKENDS) if (other !== error.backend && (await runs(other))) available.push(other);
+  return new BackendUnavailableError(error.backend, error.reason, available);
+}
+
+/** Create a backend by name; an unavailable one throws a BackendUnavailableError that lists the ones that run here. */
 export async function createDemoBackend(name: DemoBackendName, sources: BackendSources = {}): Promise<Backend> {
+  try {
+    return await createByName(name, sources);
+  } catch (e) {
+    throw await withAvailableBackends(e);
+  }
+}
+
+async function createByName(name: DemoBackendName, sources: BackendSources): Promise<Backend> {
   switch (name) {
     case 'cpu':
       return createCpuBackend();

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { COMMANDS, GLOBAL_FLAGS, VERSION } from '@recur/cli';
+import { normalizeCapabilities, type BackendPackageInfo } from '@recur/backend';
+import { renderBackendPage, renderBackendTable } from '../scripts/backend-pages.mjs';
 import { renderBenchmarks } from '../scripts/benchmarks.mjs';
+import { localiseLinks, repositoryMention } from '../scripts/links.mjs';
 import { cell, renderCli } from '../scripts/cli-reference.mjs';
 
 describe('CLI reference page', () => {
@@ -58,5 +61,53 @@ describe('benchmarks page', () => {
     expect(page).toContain('not run: failed: out of memory');
     expect(page).toContain('| W1 | recur-wasm | brain.js | 4.00× |');
     expect(page).toContain('- cuda: no GPU');
+  });
+});
+
+describe('links copied from /docs', () => {
+  it('say a repository path once', () => {
+    const repo = '/r';
+    const md = 'See [`examples/custom-backend`](../../examples/custom-backend) and [the scaffold](../../scripts/new-package.mjs), [design](../design.md).';
+    const out = localiseLinks(md, '/r/docs/contributing', repo);
+    expect(out).toBe('See `examples/custom-backend` (in the repository) and the scaffold (`scripts/new-package.mjs` in the repository), [design](../design.md).');
+    expect(repositoryMention('`custom-backend`', 'examples/custom-backend')).toBe('`custom-backend` (`examples/custom-backend` in the repository)');
+  });
+});
+
+describe('backend pages', () => {
+  const report = {
+    date: '2026-01-01', mode: 'full', machine: { cpus: 2, cpuModel: 'Test CPU' },
+    workloads: [{ id: 'W1', title: 'train-lstm', cell: 'lstm', B: 64, T: 50, I: 8, H: 128 }, { id: 'S-T25', title: 'sweep' }],
+    rows: [
+      { workload: 'W1', contender: 'recur/cpu', family: 'recur', timing: { medianMs: 400 } },
+      { workload: 'W1', contender: 'recur/fast (SwiftShader)', family: 'recur', timing: { medianMs: 100 } },
+      { workload: 'S-T25', contender: 'recur/fast (SwiftShader)', family: 'recur', timing: { medianMs: 5 } },
+    ],
+    unavailable: [{ name: 'recur/slow', reason: 'no device here' }],
+  };
+  const info: BackendPackageInfo = {
+    package: '@recur/backend-fast', title: 'Fast', summary: 'A fast one.', runsIn: ['Node 20+', 'browsers'], install: ['npm install @recur/backend-fast'],
+    variants: [{ name: 'fast', priority: 5, capabilities: { training: true, fusedSequence: true } }, { name: 'slow', priority: 1, capabilities: { precision: 'float16' }, runsIn: ['GPUs only'] }],
+    register: () => {},
+  };
+
+  it('renders install, where it runs, the declared capabilities and the measured ratio against cpu', () => {
+    const page = renderBackendPage(info, info.variants[0]!, normalizeCapabilities, report, 'bench/results/x.json');
+    expect(page).toContain('npm install @recur/backend-fast');
+    expect(page).toContain('- browsers');
+    expect(page).toMatch(/\| `training` \| yes \|/);
+    expect(page).toMatch(/\| `precision` \| `float32` \|/);
+    expect(page).toMatch(/\| W1 train-lstm \| lstm B=64 T=50 I=8 H=128 \| 100 ms \| 4\.00× \|/);
+    expect(page).not.toContain('S-T25');
+    expect(page).toContain('[API](/api/backend-fast)');
+  });
+
+  it('says why a variant was not measured, and puts every variant in the table', () => {
+    const page = renderBackendPage(info, info.variants[1]!, normalizeCapabilities, report, 'bench/results/x.json');
+    expect(page).toContain('Not measured in the newest run (`bench/results/x.json`): no device here.');
+    expect(page).toContain('- GPUs only');
+    const table = renderBackendTable([info], normalizeCapabilities, report);
+    expect(table).toMatch(/\[`fast`\]\(\/backends\/fast\) \| `@recur\/backend-fast` \| Node 20\+<br>browsers \| float32 \| yes \| yes \| no \| 4\.00× \|/);
+    expect(table).toMatch(/\[`slow`\]\(\/backends\/slow\) .* \| float16 \| no \| no \| no \| not measured \|/);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * The built site in a real browser (Debian's chromium through playwright-core): every page loads
  * without console errors, every internal link resolves, every demo runs to a result on every
- * backend the headless browser offers, and the demos' screenshots are not blank.
+ * backend the headless browser offers (every link's #anchor included), and the demos' screenshots are not blank.
  *
  * Skips (with the reason printed) when /usr/bin/chromium is missing, except under CI, where it
  * fails. Builds the site first when `site/.vitepress/dist` does not exist.
@@ -116,12 +116,16 @@ describe.skipIf(!hasChromium)('docs site in headless chromium', () => {
     if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
   });
 
-  it('every page loads without console errors, and every internal link resolves', async () => {
+  it('every page loads without console errors, and every internal link and its anchor resolve', async () => {
     expect(pages.length).toBeGreaterThan(15);
     const page = await context.newPage();
     const broken: string[] = [];
     const failures: string[] = [];
     const checked = new Set<string>();
+    /** Built file → the ids (and a[name]) its page has, for the anchor check. */
+    const anchorsOf = new Map<string, Set<string>>();
+    /** Links with a #fragment: where from, the target file, the fragment. */
+    const fragments: { from: string; file: string; hash: string; href: string }[] = [];
     for (const path of pages) {
       const errors = watchErrors(page);
       const res = await page.goto(server.origin + path, { waitUntil: 'load' });
@@ -132,21 +136,30 @@ describe.skipIf(!hasChromium)('docs site in headless chromium', () => {
       page.removeAllListeners('console');
       page.removeAllListeners('pageerror');
       page.removeAllListeners('response');
+      const here = fileForPath(dist, new URL(server.origin + path).pathname);
+      const ids = await page.$$eval('[id], a[name]', (els) => els.map((e) => e.id || e.getAttribute('name') || ''));
+      if (here) anchorsOf.set(here, new Set(ids.filter(Boolean)));
       const hrefs = await page.$$eval('a[href]', (as) => as.map((a) => (a as HTMLAnchorElement).href));
       for (const href of hrefs) {
         const url = new URL(href);
         if (url.origin !== server.origin) continue;
+        const file = fileForPath(dist, url.pathname);
+        if (url.hash.length > 1 && file) fragments.push({ from: path, file, hash: decodeURIComponent(url.hash.slice(1)), href: url.pathname + url.hash });
         const key = url.pathname;
         if (checked.has(key)) continue;
         checked.add(key);
-        if (!fileForPath(dist, key)) broken.push(`${path} → ${key}`);
+        if (!file) broken.push(`${path} → ${key}`);
       }
     }
     await page.close();
+    const badAnchors = [...new Set(fragments.filter((f) => !anchorsOf.get(f.file)?.has(f.hash)).map((f) => `${f.from} → ${f.href} (no element with id "${f.hash}")`))];
     expect(failures, failures.join('\n')).toEqual([]);
     expect(broken, broken.join('\n')).toEqual([]);
+    expect(badAnchors, badAnchors.join('\n')).toEqual([]);
     expect(checked.size).toBeGreaterThan(20);
-  }, 240_000);
+    expect(fragments.length).toBeGreaterThan(100);
+    console.log(`[docs] ${pages.length} pages, ${checked.size} internal targets, ${fragments.length} links with an anchor: all resolve`);
+  }, 300_000);
 
   it('every demo runs to a result on every backend, and draws something', async () => {
     const page = await context.newPage();

@@ -37,6 +37,11 @@ export function createFloat64Backend(): Backend {
     live.add(t);
     return t;
   };
+  let destroyed = false;
+  /** The contract: a destroyed backend is unusable, and says so with a typed error. */
+  const alive = () => {
+    if (destroyed) throw new InvalidArgumentError('backend', `${id} was destroyed; create a new one (createFloat64Backend).`);
+  };
   /** Live, ours, and holding at least `minSize` elements. */
   const check = (t: Tensor, what: string, minSize?: number) => checkTensor(self, t, what, minSize);
 
@@ -52,9 +57,11 @@ export function createFloat64Backend(): Backend {
     }),
 
     alloc(shape) {
+      alive();
       return make(shape, new Float64Array(shapeSize(shape)));
     },
     upload(data, shape) {
+      alive();
       const size = shapeSize(shape);
       if (data.length !== size) {
         throw new InvalidArgumentError('upload', `data has ${data.length} elements but shape [${shape.join(', ')}] needs ${size}.`);
@@ -84,6 +91,7 @@ export function createFloat64Backend(): Backend {
     async sync() {},
     destroy() {
       for (const t of [...live]) backend.dispose(t);
+      destroyed = true;
     },
 
     gemm(p) {

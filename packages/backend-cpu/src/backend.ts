@@ -30,6 +30,7 @@ import { optimizerStep } from './optimizers.js';
 import { cacheLayout, sequenceBackward, sequenceForward } from './sequence.js';
 import { CpuTensor, TensorStore, dataOf, type CpuArray } from './tensor-store.js';
 import { Workspace } from './workspace.js';
+import { CPU_CAPABILITIES } from './package-info.js';
 
 /** Options of {@link createCpuBackend}. */
 export interface CpuBackendOptions {
@@ -42,6 +43,8 @@ export interface CpuBackendOptions {
 
 /** A method was called on a backend after `destroy()`. */
 export class BackendDestroyedError extends RecurError {
+  /** Set explicitly so the name survives minification (bundlers rename classes). */
+  override name = 'BackendDestroyedError';
   constructor(backend: string) {
     super('E_BACKEND_DESTROYED', `Backend "${backend}" was destroyed and cannot be used. Create a new one (createCpuBackend or useBackend).`);
   }
@@ -96,14 +99,7 @@ export function createCpuBackend(options: CpuBackendOptions = {}): Backend {
     specificationVersion: SPECIFICATION_VERSION,
     name,
     id,
-    capabilities: normalizeCapabilities({
-      precision,
-      float64: precision === 'float64',
-      training: true,
-      fusedSequence: true,
-      variableLength: true,
-      async: false,
-    }),
+    capabilities: normalizeCapabilities({ ...CPU_CAPABILITIES, precision, float64: precision === 'float64' }),
 
     // ---- memory ---------------------------------------------------------------------------
     alloc(shape) {

@@ -6,3 +6,4 @@
  */
 export { BackendDestroyedError, createCpuBackend, type CpuBackendOptions } from './backend.js';
 export { registerCpuBackend } from './register.js';
+export { BACKEND_PACKAGE_INFO, CPU_CAPABILITIES } from './package-info.js';

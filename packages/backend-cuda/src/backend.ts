@@ -25,6 +25,7 @@ import { TensorStore, optPtr, ptrOf, type CudaTensor } from './cuda-tensor.js';
 import * as ew from './elementwise.js';
 import { loadAddon, type NativeAddon, type NativeContext, type NativeInfo } from './native.js';
 import { loss, optimizerStep } from './training.js';
+import { CUDA_CAPABILITIES } from './package-info.js';
 
 /** Options of {@link createCudaBackend}. */
 export interface CudaBackendOptions {
@@ -138,13 +139,7 @@ export async function createCudaBackend(options: CudaBackendOptions = {}): Promi
     specificationVersion: SPECIFICATION_VERSION,
     name,
     id,
-    capabilities: normalizeCapabilities({
-      precision: 'float32',
-      training: true,
-      fusedSequence: true,
-      variableLength: true,
-      async: true,
-    }),
+    capabilities: normalizeCapabilities(CUDA_CAPABILITIES),
     deviceInfo: () => call(() => addon.info(k.ctx())),
 
     // ---- memory ---------------------------------------------------------------------------

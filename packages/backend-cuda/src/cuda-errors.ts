@@ -28,6 +28,8 @@ export interface NativeErrorFields {
 
 /** A CUDA or cuBLAS call failed in a way recur has no more specific error for. */
 export class CudaError extends RecurError {
+  /** Set explicitly so the name survives minification (bundlers rename classes). */
+  override name = 'CudaError';
   /** `cuda` or `cublas`. */
   readonly source: string;
   /** The cudaError_t / cublasStatus_t value. */
@@ -44,6 +46,8 @@ export class CudaError extends RecurError {
 
 /** A method was called on a CUDA backend after `destroy()`. */
 export class BackendDestroyedError extends RecurError {
+  /** Set explicitly so the name survives minification (bundlers rename classes). */
+  override name = 'BackendDestroyedError';
   constructor(backend: string) {
     super('E_BACKEND_DESTROYED', `Backend "${backend}" was destroyed and cannot be used. Create a new one (createCudaBackend or useBackend).`);
   }

@@ -10,3 +10,4 @@ export { createCudaBackend, type CudaBackend, type CudaBackendOptions } from './
 export { probeCuda, registerCudaBackend } from './register.js';
 export { BackendDestroyedError, CudaError } from './cuda-errors.js';
 export type { NativeInfo as CudaDeviceInfo } from './native.js';
+export { BACKEND_PACKAGE_INFO, CUDA_CAPABILITIES } from './package-info.js';

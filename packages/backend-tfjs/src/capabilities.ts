@@ -2,6 +2,7 @@
 import { normalizeCapabilities, type Capabilities, type Precision } from '@recur/backend';
 import type { TfjsEngine } from './engines.js';
 import type { Tfjs } from './tf-types.js';
+import { declaredTfjsCapabilities } from './package-info.js';
 
 /**
  * The precision the active engine computes in. Every engine stores float32, except WebGL on
@@ -26,12 +27,5 @@ export function enginePrecision(tf: Tfjs, engine: TfjsEngine): Precision {
  * GPU engines (webgl, webgpu, and tfjs-node-gpu) queue work asynchronously.
  */
 export function tfjsCapabilities(tf: Tfjs, engine: TfjsEngine): Capabilities {
-  return normalizeCapabilities({
-    precision: enginePrecision(tf, engine),
-    float64: false,
-    training: true,
-    fusedSequence: false,
-    variableLength: true,
-    async: engine === 'webgl' || engine === 'webgpu',
-  });
+  return normalizeCapabilities({ ...declaredTfjsCapabilities(engine), precision: enginePrecision(tf, engine) });
 }

@@ -62,6 +62,8 @@ export interface TfjsBackend extends Backend {
 
 /** A method was called on a tfjs backend after `destroy()`. */
 export class TfjsBackendDestroyedError extends RecurError {
+  /** Set explicitly so the name survives minification (bundlers rename classes). */
+  override name = 'TfjsBackendDestroyedError';
   constructor(backend: string) {
     super(
       'E_BACKEND_DESTROYED',

@@ -11,8 +11,9 @@ export {
   type TfjsBackend,
   type TfjsBackendOptions,
 } from './create-tfjs-backend.js';
-export { registerTfjsBackends, probeTfjsEngine, type RegisterTfjsOptions } from './register.js';
+export { registerTfjsBackends, probeTfjsEngine, TFJS_PRIORITY, type RegisterTfjsOptions } from './register.js';
 export { TfjsUnavailableError } from './load-tfjs.js';
 export { ENGINE_PACKAGES, TFJS_CORE_PACKAGE, TFJS_ENGINES, isTfjsEngine, type TfjsEngine } from './engines.js';
 export { enginePrecision, tfjsCapabilities } from './capabilities.js';
 export type { Tfjs } from './tf-types.js';
+export { BACKEND_PACKAGE_INFO, declaredTfjsCapabilities } from './package-info.js';

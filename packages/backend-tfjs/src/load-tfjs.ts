@@ -21,6 +21,8 @@ import type { Tfjs } from './tf-types.js';
  * that also says which package is missing, when that is the reason.
  */
 export class TfjsUnavailableError extends BackendUnavailableError {
+  /** Set explicitly so the name survives minification (bundlers rename classes). */
+  override name = 'TfjsUnavailableError';
   /** The engine that was asked for. */
   readonly engine: TfjsEngine;
   /** The npm package to install, when a missing package is the reason; otherwise null. */

@@ -22,7 +22,8 @@ export interface RegisterTfjsOptions {
  * several small ops, so `selectBackend(['auto'])` prefers recur's fused kernels and uses tfjs
  * engines only by name or as a fallback. Among tfjs engines, the accelerated ones come first.
  */
-const PRIORITY: Readonly<Record<TfjsEngine, number>> = {
+/** Registry priority per engine: below recur's own backends (cpu is 0), so `auto` prefers those. */
+export const TFJS_PRIORITY: Readonly<Record<TfjsEngine, number>> = {
   tensorflow: -1,
   webgpu: -2,
   webgl: -3,
@@ -91,7 +92,7 @@ export function registerTfjsBackends(options: RegisterTfjsOptions = {}): void {
     registerBackend(registryName(engine), {
       create: () => createTfjsBackend({ engine, ...(options.tf ? { tf: options.tf } : {}) }),
       probe: () => probeTfjsEngine(engine, options.tf),
-      priority: PRIORITY[engine],
+      priority: TFJS_PRIORITY[engine],
       description: DESCRIPTION[engine],
     });
   }

@@ -8,3 +8,4 @@
 export { createWasmBackend, type WasmBackend, type WasmBackendOptions } from './wasm-backend.js';
 export { registerWasmBackend, probeWasmBackend, WASM_BACKEND_PRIORITY } from './register.js';
 export { relaxedSimdSupported, type KernelBuild, type WasmSource } from './load-wasm.js';
+export { BACKEND_PACKAGE_INFO, WASM_CAPABILITIES } from './package-info.js';

@@ -43,6 +43,7 @@ import { LinearAllocator } from './allocator.js';
 import { ACTIVATION_CODE, CELL_CODE, LOSS_CODE, type KernelExports } from './kernel-exports.js';
 import { instantiateKernels, type KernelBuild, type WasmSource } from './load-wasm.js';
 import { WasmTensor, type CacheInfo } from './wasm-tensor.js';
+import { WASM_CAPABILITIES } from './package-info.js';
 
 /** Options of {@link createWasmBackend}. */
 export interface WasmBackendOptions {
@@ -75,6 +76,8 @@ let instanceCounter = 0;
 
 /** The backend instance was destroyed and can no longer be used. */
 class DestroyedBackendError extends RecurError {
+  /** Set explicitly so the name survives minification (bundlers rename classes). */
+  override name = 'DestroyedBackendError';
   constructor(name: string) {
     super('E_DESTROYED', `Backend "${name}" was destroyed; create a new one (createWasmBackend()).`);
   }
@@ -121,12 +124,7 @@ class WasmKernelBackend implements WasmBackend {
   readonly specificationVersion = SPECIFICATION_VERSION;
   readonly name = 'wasm';
   readonly id: string;
-  readonly capabilities = normalizeCapabilities({
-    precision: 'float32',
-    training: true,
-    fusedSequence: true,
-    variableLength: true,
-  });
+  readonly capabilities = normalizeCapabilities(WASM_CAPABILITIES);
 
   private readonly alloc_: LinearAllocator;
   private f32: Float32Array;

@@ -1,6 +1,6 @@
 import { BackendUnavailableError } from '@recur/backend';
 import { describe, expect, it } from 'vitest';
-import { acquireDevice, dawnImportFailure } from './acquire-device.js';
+import { acquireDevice, adapterHint, dawnImportFailure } from './acquire-device.js';
 import { isCpuEmulated } from './gpu-context.js';
 
 describe('acquireDevice', () => {
@@ -22,5 +22,17 @@ describe('isCpuEmulated', () => {
     expect(isCpuEmulated({ vendor: 'mesa', description: 'llvmpipe (LLVM 15.0.6, 256 bits)' })).toBe(true);
     expect(isCpuEmulated({ vendor: 'nvidia', architecture: 'hopper', description: 'NVIDIA H100' })).toBe(false);
     expect(isCpuEmulated(null)).toBe(false);
+  });
+});
+
+describe('the no-adapter hint fits the runtime', () => {
+  it('in a browser, says how to enable WebGPU there (no Node-only advice)', () => {
+    const hint = adapterHint('browser');
+    expect(hint).toMatch(/chrome:\/\/flags\/#enable-unsafe-webgpu/);
+    expect(hint).toMatch(/Safari/);
+    expect(hint).not.toMatch(/VK_ICD_FILENAMES|apt-get|Debian/);
+  });
+  it('in Node, says how to give Dawn a Vulkan driver', () => {
+    expect(adapterHint('node')).toMatch(/VK_ICD_FILENAMES=\/usr\/lib\/chromium\/vk_swiftshader_icd\.json/);
   });
 });

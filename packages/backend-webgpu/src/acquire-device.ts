@@ -97,11 +97,20 @@ export async function findGpu(options: WebgpuBackendOptions = {}): Promise<GpuLo
   const nav = (globalThis as { navigator?: { gpu?: GPU } }).navigator;
   if (nav?.gpu) return { gpu: nav.gpu };
   const isNode = typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === 'string';
-  if (!isNode) return { reason: 'this browser has no navigator.gpu (WebGPU is off or unsupported; Chromium needs a secure context, or --enable-unsafe-webgpu)' };
+  if (!isNode) return { reason: `this browser has no navigator.gpu: ${BROWSER_ENABLE_WEBGPU}` };
   return importDawn();
 }
 
-function adapterHint(): string {
+/** How to turn WebGPU on in a browser (the hint a browser user can act on). */
+export const BROWSER_ENABLE_WEBGPU =
+  'WebGPU needs a secure context (https or localhost) and a browser that enables it: Chrome/Edge 113+ on Windows, macOS and ChromeOS (on Linux, enable chrome://flags/#enable-unsafe-webgpu and chrome://flags/#enable-vulkan), Safari 26+ (older: Develop → Feature Flags → WebGPU), Firefox 141+ on Windows (elsewhere: about:config → dom.webgpu.enabled)';
+
+/**
+ * Why there is no adapter, with a hint that fits the runtime: in a browser, how to enable WebGPU
+ * there; in Node, how to give Dawn a Vulkan driver.
+ */
+export function adapterHint(runtime: 'node' | 'browser' = typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === 'string' ? 'node' : 'browser'): string {
+  if (runtime === 'browser') return `navigator.gpu granted no WebGPU adapter (the GPU may be blocklisted or WebGPU disabled). ${BROWSER_ENABLE_WEBGPU}`;
   return 'no WebGPU adapter was found (on Linux without a GPU, install Debian\'s chromium and libvulkan1 and set VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json for SwiftShader)';
 }
 

@@ -28,6 +28,7 @@ import { cacheLayout, encodeCellBackward, encodeCellForward, type CellDims } fro
 import { encodeGemm } from './kernels/gemm.js';
 import * as ops from './kernels/ops.js';
 import { WebgpuTensor, bufferOf } from './tensor.js';
+import { WEBGPU_CAPABILITIES } from './package-info.js';
 
 let instances = 0;
 const contexts = new WeakMap<Backend, GpuContext>();
@@ -112,14 +113,7 @@ export function backendOnDevice(device: GPUDevice, ownsDevice: boolean, owners: 
     specificationVersion: SPECIFICATION_VERSION,
     name,
     id,
-    capabilities: normalizeCapabilities({
-      precision: 'float32',
-      training: true,
-      fusedSequence: true,
-      variableLength: true,
-      async: true,
-      maxHidden: maxHiddenFor(gpu.limits.maxStorageBufferBindingSize),
-    }),
+    capabilities: normalizeCapabilities({ ...WEBGPU_CAPABILITIES, maxHidden: maxHiddenFor(gpu.limits.maxStorageBufferBindingSize) }),
 
     // ---- memory ---------------------------------------------------------------------------
     alloc(shape) {

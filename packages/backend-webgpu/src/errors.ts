@@ -6,6 +6,8 @@ import { RecurError } from '@recur/backend';
 
 /** A buffer or dispatch exceeds one of the device's limits (`GPUSupportedLimits`). */
 export class DeviceLimitError extends RecurError {
+  /** Set explicitly so the name survives minification (bundlers rename classes). */
+  override name = 'DeviceLimitError';
   /** The limit's name, e.g. `maxStorageBufferBindingSize`. */
   readonly limit: string;
   /** The device's value of the limit. */
@@ -27,6 +29,8 @@ export class DeviceLimitError extends RecurError {
 
 /** The GPU reported an error recur did not expect (a validation or internal error). */
 export class WebgpuError extends RecurError {
+  /** Set explicitly so the name survives minification (bundlers rename classes). */
+  override name = 'WebgpuError';
   constructor(backend: string, detail: string) {
     super('E_WEBGPU', `Backend "${backend}" got an error from the GPU: ${detail}. This is a bug in recur's WebGPU kernels or in the driver; please report it with the message above.`);
   }
@@ -34,6 +38,8 @@ export class WebgpuError extends RecurError {
 
 /** A method was called on the backend after `destroy()`. */
 export class BackendDestroyedError extends RecurError {
+  /** Set explicitly so the name survives minification (bundlers rename classes). */
+  override name = 'BackendDestroyedError';
   constructor(backend: string) {
     super('E_BACKEND_DESTROYED', `Backend "${backend}" was destroyed and cannot be used. Create a new one (createWebgpuBackend or useBackend).`);
   }

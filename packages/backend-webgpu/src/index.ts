@@ -11,3 +11,4 @@ export { registerWebgpuBackend, probeWebgpu, WEBGPU_PRIORITY, SOFTWARE_ADAPTER_P
 export type { WebgpuBackendOptions } from './acquire-device.js';
 export { BackendDestroyedError, DeviceLimitError, WebgpuError } from './errors.js';
 export { bucketSize } from './buffer-pool.js';
+export { BACKEND_PACKAGE_INFO, WEBGPU_CAPABILITIES } from './package-info.js';

@@ -5,6 +5,8 @@
 
 /** Base class of every error recur throws on purpose. `code` is stable across releases. */
 export class RecurError extends Error {
+  /** Set explicitly so the name survives minification (bundlers rename classes). */
+  override name = 'RecurError';
   /** A stable, machine-readable code such as `E_SHAPE`. */
   readonly code: string;
   constructor(code: string, message: string, options?: { cause?: unknown }) {
@@ -16,6 +18,8 @@ export class RecurError extends Error {
 
 /** A tensor or array has the wrong shape or size. Names what was expected and what arrived. */
 export class ShapeError extends RecurError {
+  /** Set explicitly so the name survives minification (bundlers rename classes). */
+  override name = 'ShapeError';
   readonly what: string;
   readonly expected: readonly number[] | string;
   readonly actual: readonly number[] | string;
@@ -30,6 +34,8 @@ export class ShapeError extends RecurError {
 
 /** An argument is out of range or of the wrong kind (not a shape problem). */
 export class InvalidArgumentError extends RecurError {
+  /** Set explicitly so the name survives minification (bundlers rename classes). */
+  override name = 'InvalidArgumentError';
   readonly argument: string;
   constructor(argument: string, message: string) {
     super('E_INVALID_ARGUMENT', `${argument}: ${message}`);
@@ -39,6 +45,8 @@ export class InvalidArgumentError extends RecurError {
 
 /** A backend was asked for but cannot be used here. Lists the backends that are available. */
 export class BackendUnavailableError extends RecurError {
+  /** Set explicitly so the name survives minification (bundlers rename classes). */
+  override name = 'BackendUnavailableError';
   readonly backend: string;
   readonly reason: string;
   readonly available: readonly string[];
@@ -46,7 +54,7 @@ export class BackendUnavailableError extends RecurError {
     super(
       'E_BACKEND_UNAVAILABLE',
       `Backend "${backend}" is unavailable: ${reason}. Available backends: ${
-        available.length > 0 ? available.join(', ') : '(none registered)'
+        available.length > 0 ? available.join(', ') : 'none known (register backends, then listBackends() says which can run here)'
       }.`,
     );
     this.backend = backend;
@@ -57,6 +65,8 @@ export class BackendUnavailableError extends RecurError {
 
 /** A tensor was used after `dispose`. */
 export class DisposedTensorError extends RecurError {
+  /** Set explicitly so the name survives minification (bundlers rename classes). */
+  override name = 'DisposedTensorError';
   constructor(what: string) {
     super('E_DISPOSED', `${what} was used after it was disposed. Keep tensors alive until the last kernel that reads them.`);
   }
@@ -64,6 +74,8 @@ export class DisposedTensorError extends RecurError {
 
 /** A tensor made by one backend was passed to another. Move data with `read` + `upload` (or `model.to`). */
 export class BackendMismatchError extends RecurError {
+  /** Set explicitly so the name survives minification (bundlers rename classes). */
+  override name = 'BackendMismatchError';
   constructor(what: string, tensorBackend: string, backend: string) {
     super(
       'E_BACKEND_MISMATCH',
@@ -74,6 +86,8 @@ export class BackendMismatchError extends RecurError {
 
 /** The backend could not allocate memory. Names the request. */
 export class OutOfMemoryError extends RecurError {
+  /** Set explicitly so the name survives minification (bundlers rename classes). */
+  override name = 'OutOfMemoryError';
   readonly requestedBytes: number;
   constructor(backend: string, requestedBytes: number, detail?: string) {
     super(
@@ -86,6 +100,8 @@ export class OutOfMemoryError extends RecurError {
 
 /** The device (e.g. a GPU) was lost while work was running. */
 export class DeviceLostError extends RecurError {
+  /** Set explicitly so the name survives minification (bundlers rename classes). */
+  override name = 'DeviceLostError';
   constructor(backend: string, detail: string) {
     super(
       'E_DEVICE_LOST',
@@ -96,6 +112,8 @@ export class DeviceLostError extends RecurError {
 
 /** The backend lacks a capability the operation needs (e.g. training on an inference-only backend). */
 export class CapabilityError extends RecurError {
+  /** Set explicitly so the name survives minification (bundlers rename classes). */
+  override name = 'CapabilityError';
   constructor(backend: string, capability: string, detail?: string) {
     super(
       'E_CAPABILITY',
@@ -106,6 +124,8 @@ export class CapabilityError extends RecurError {
 
 /** A backend implements a different version of the Backend contract than this recur expects. */
 export class SpecificationVersionError extends RecurError {
+  /** Set explicitly so the name survives minification (bundlers rename classes). */
+  override name = 'SpecificationVersionError';
   constructor(backend: string, found: unknown, expected: number) {
     super(
       'E_SPEC_VERSION',
@@ -116,6 +136,8 @@ export class SpecificationVersionError extends RecurError {
 
 /** A NaN or Inf appeared where finite numbers were required. Names where. */
 export class NonFiniteError extends RecurError {
+  /** Set explicitly so the name survives minification (bundlers rename classes). */
+  override name = 'NonFiniteError';
   readonly where: string;
   readonly step: number | undefined;
   constructor(where: string, step?: number, hint?: string) {

@@ -37,6 +37,7 @@ export {
   type OpenRegularFile,
 } from './files.js';
 export { describeSchemaIssue, formatFieldPath, previewValue, type SchemaIssue } from './schema-issues.js';
+export type { BackendPackageInfo, BackendVariantInfo } from './package-info.js';
 export { CELL_KINDS, GATE_COUNT, GATE_ORDER, hasCellState, isCellKind, type CellKind } from './cells.js';
 export {
   normalizeCapabilities,

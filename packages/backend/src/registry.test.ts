@@ -59,6 +59,16 @@ describe('registry', () => {
     expect((err as Error).message).toMatch(/Available backends: a/);
   });
 
+  it('a factory that throws BackendUnavailableError is reported with its reason, not its whole message, and the real list', async () => {
+    registerBackend('a', () => fakeBackend('a'));
+    registerBackend('gpu', () => {
+      throw new BackendUnavailableError('gpu', 'no adapter', []);
+    });
+    const err = (await useBackend('gpu').catch((e: unknown) => e)) as BackendUnavailableError;
+    expect(err.message).toBe('Backend "gpu" is unavailable: no adapter. Available backends: a.');
+    expect(err.name).toBe('BackendUnavailableError');
+  });
+
   it('a backend whose factory throws is reported unavailable with the reason', async () => {
     registerBackend('broken', () => {
       throw new Error('driver too old (error 35)');

@@ -83,7 +83,9 @@ export function unregisterBackend(name: string): void {
   entries.delete(name);
 }
 
+/** Why creating a backend failed: a BackendUnavailableError's own reason (not its whole message, which lists no backends), else the message. */
 function errorMessage(e: unknown): string {
+  if (e instanceof BackendUnavailableError) return e.reason;
   return e instanceof Error ? e.message : String(e);
 }
 

@@ -14,6 +14,7 @@ import { largeInputTests } from './suites/large-inputs.js';
 import { memoryAndErrorTests } from './suites/memory-and-errors.js';
 import { pytorchTests } from './suites/pytorch.js';
 import { steppingTests } from './suites/stepping.js';
+import { tensorHandleTests } from './suites/tensor-handles.js';
 
 /**
  * Register the conformance suite for one backend. Call it at the top level of a `*.test.ts` file:
@@ -51,6 +52,7 @@ export function describeBackendConformance(options: BackendConformanceOptions): 
     });
 
     memoryAndErrorTests(h);
+    tensorHandleTests(h);
     kernelTests(h);
     cellTests(h);
     pytorchTests(h);

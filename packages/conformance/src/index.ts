@@ -32,4 +32,5 @@ export {
   type CellRun,
   type CellUpstream,
 } from './cell-runner.js';
+export { handleProblem } from './suites/tensor-handles.js';
 export { FINITE_DIFFERENCE_RESOLUTION } from './suites/finite-differences.js';

@@ -378,7 +378,9 @@ export async function* readCsvChunks(source: CsvSource, options: CsvOptions = {}
  * is never held in memory at once).
  *
  * @example
- * const s = await readCsv('weather.csv', { timestamp: 'date', columns: ['temp_max', 'wind'], missing: 'interpolate' });
+ * // From a path (Node), a URL, { text }, or any async iterable of text chunks:
+ * const text = 'date,temp_max,wind\n2012-01-01,12.8,4.7\n2012-01-02,10.6,\n2012-01-03,11.7,2.3\n';
+ * const s = await readCsv({ text }, { timestamp: 'date', columns: ['temp_max', 'wind'], missing: 'interpolate' });
  */
 export async function readCsv(source: CsvSource, options: CsvOptions = {}): Promise<Series> {
   let data = new Float32Array(0);

@@ -40,6 +40,8 @@ export interface DataErrorLocation {
 
 /** Base class of every error thrown by @recur/data and @recur/datasets. */
 export class RecurDataError extends Error {
+  /** Set explicitly so the name survives minification (bundlers rename classes). */
+  override name = 'RecurDataError';
   /** Machine-readable code. */
   readonly code: DataErrorCode;
   /** 0-based data row where the problem was found, if any. */
@@ -61,6 +63,8 @@ export class RecurDataError extends Error {
 
 /** A value is NaN or ±Infinity. */
 export class NonFiniteValueError extends RecurDataError {
+  /** Set explicitly so the name survives minification (bundlers rename classes). */
+  override name = 'NonFiniteValueError';
   constructor(value: number, where: DataErrorLocation) {
     super(
       'NON_FINITE',
@@ -73,6 +77,8 @@ export class NonFiniteValueError extends RecurDataError {
 
 /** A text cell could not be parsed as a number. */
 export class NotNumericError extends RecurDataError {
+  /** Set explicitly so the name survives minification (bundlers rename classes). */
+  override name = 'NotNumericError';
   /** The offending text. */
   readonly text: string;
   constructor(text: string, where: DataErrorLocation) {
@@ -90,6 +96,8 @@ export class NotNumericError extends RecurDataError {
 
 /** A value is missing and the missing-value policy is 'error' (or it cannot be filled). */
 export class MissingValueError extends RecurDataError {
+  /** Set explicitly so the name survives minification (bundlers rename classes). */
+  override name = 'MissingValueError';
   constructor(where: DataErrorLocation, detail = 'and the missing-value policy is "error"') {
     super(
       'MISSING_VALUE',
@@ -102,6 +110,8 @@ export class MissingValueError extends RecurDataError {
 
 /** Timestamps must be strictly increasing. */
 export class TimestampOrderError extends RecurDataError {
+  /** Set explicitly so the name survives minification (bundlers rename classes). */
+  override name = 'TimestampOrderError';
   constructor(code: 'TIMESTAMP_NOT_INCREASING' | 'TIMESTAMP_DUPLICATE', previous: number, current: number, where: DataErrorLocation) {
     const what =
       code === 'TIMESTAMP_DUPLICATE'
@@ -117,6 +127,8 @@ export class TimestampOrderError extends RecurDataError {
 
 /** A timestamp text could not be parsed. */
 export class InvalidTimestampError extends RecurDataError {
+  /** Set explicitly so the name survives minification (bundlers rename classes). */
+  override name = 'InvalidTimestampError';
   constructor(text: string, where: DataErrorLocation) {
     super(
       'INVALID_TIMESTAMP',
@@ -128,6 +140,8 @@ export class InvalidTimestampError extends RecurDataError {
 
 /** The window (lookback + gap + horizon) does not fit in the series. */
 export class WindowTooLongError extends RecurDataError {
+  /** Set explicitly so the name survives minification (bundlers rename classes). */
+  override name = 'WindowTooLongError';
   constructor(needed: number, available: number, role: string) {
     super(
       'WINDOW_TOO_LONG',
@@ -139,6 +153,8 @@ export class WindowTooLongError extends RecurDataError {
 
 /** A file or a series has no data rows. */
 export class EmptyDataError extends RecurDataError {
+  /** Set explicitly so the name survives minification (bundlers rename classes). */
+  override name = 'EmptyDataError';
   constructor(what: string) {
     super('EMPTY', `${what} is empty: there are no data rows to read.`);
   }
@@ -146,6 +162,8 @@ export class EmptyDataError extends RecurDataError {
 
 /** A CSV row has a different number of fields than the header. */
 export class RaggedRowError extends RecurDataError {
+  /** Set explicitly so the name survives minification (bundlers rename classes). */
+  override name = 'RaggedRowError';
   constructor(expected: number, actual: number, where: DataErrorLocation) {
     super(
       'RAGGED_ROW',
@@ -157,6 +175,8 @@ export class RaggedRowError extends RecurDataError {
 
 /** A column name is not in the series or file. Suggests the nearest existing name. */
 export class UnknownColumnError extends RecurDataError {
+  /** Set explicitly so the name survives minification (bundlers rename classes). */
+  override name = 'UnknownColumnError';
   /** The nearest existing column name by edit distance, if any is close. */
   readonly suggestion: string | undefined;
   /** The column names that exist. */
@@ -176,6 +196,8 @@ export class UnknownColumnError extends RecurDataError {
 
 /** An option is invalid (a negative lookback, ratios that do not add up, …). */
 export class InvalidOptionError extends RecurDataError {
+  /** Set explicitly so the name survives minification (bundlers rename classes). */
+  override name = 'InvalidOptionError';
   constructor(message: string) {
     super('INVALID_ARGUMENT', message);
   }
@@ -183,6 +205,8 @@ export class InvalidOptionError extends RecurDataError {
 
 /** An operation would let validation or test rows influence training. */
 export class LeakageError extends RecurDataError {
+  /** Set explicitly so the name survives minification (bundlers rename classes). */
+  override name = 'LeakageError';
   constructor(message: string) {
     super('LEAKAGE', message);
   }
@@ -190,6 +214,8 @@ export class LeakageError extends RecurDataError {
 
 /** A token is not in the vocabulary and the vocabulary has no unknown token. */
 export class UnknownTokenError extends RecurDataError {
+  /** Set explicitly so the name survives minification (bundlers rename classes). */
+  override name = 'UnknownTokenError';
   constructor(token: string) {
     super(
       'UNKNOWN_TOKEN',
@@ -200,6 +226,8 @@ export class UnknownTokenError extends RecurDataError {
 
 /** A scaler or tokenizer was used before it was fitted. */
 export class NotFittedError extends RecurDataError {
+  /** Set explicitly so the name survives minification (bundlers rename classes). */
+  override name = 'NotFittedError';
   constructor(what: string) {
     super('NOT_FITTED', `${what} is not fitted yet: call fit(split.train) first.`);
   }
@@ -207,6 +235,8 @@ export class NotFittedError extends RecurDataError {
 
 /** The CSV parser reported a malformed file (for example an unclosed quote). */
 export class CsvParseError extends RecurDataError {
+  /** Set explicitly so the name survives minification (bundlers rename classes). */
+  override name = 'CsvParseError';
   /** The file (or "CSV input"), when known. */
   readonly source: string | undefined;
   constructor(message: string, where: DataErrorLocation & { source?: string; fieldIndex?: number }, cause: unknown) {
@@ -227,6 +257,7 @@ export class CsvParseError extends RecurDataError {
  * or JSON. The message says what it looks like.
  */
 export class NotCsvError extends RecurDataError {
+  override name = 'NotCsvError';
   /** What the input looks like ("gzip-compressed data", "UTF-16 text (byte-order mark FF FE)", …). */
   readonly looksLike: string;
   constructor(source: string, looksLike: string, hint: string) {
@@ -237,6 +268,7 @@ export class NotCsvError extends RecurDataError {
 
 /** A column has the same value on every row where a spread is needed (a scaler fit, a forecast target). */
 export class ZeroVarianceError extends RecurDataError {
+  override name = 'ZeroVarianceError';
   constructor(column: string, value: number, rows: number, what: string) {
     super(
       'ZERO_VARIANCE',
@@ -248,6 +280,7 @@ export class ZeroVarianceError extends RecurDataError {
 
 /** A saved scaler, vocabulary or tokenizer (JSON) is malformed. Names the field and what was expected. */
 export class SavedFormatError extends RecurDataError {
+  override name = 'SavedFormatError';
   /** The field at fault, e.g. `center[0]`. */
   readonly field: string;
   constructor(field: string, message: string) {

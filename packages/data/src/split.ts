@@ -64,6 +64,7 @@ function assertCount(name: string, v: number | undefined, min = 0): void {
  * keeping time order. The parts are views of one buffer.
  *
  * @example
+ * const series = Series.fromColumns({ load: Array.from({ length: 100 }, (_, i) => Math.sin(i / 5)) });
  * const { train, validation, test } = chronologicalSplit(series, { ratio: { train: 0.7, validation: 0.15 } });
  */
 export function chronologicalSplit(series: Series, spec: SplitSpec, options: SplitOptions = {}): SplitResult {

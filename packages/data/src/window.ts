@@ -238,6 +238,9 @@ export class Windows {
  * not even one window fits.
  *
  * @example
+ * const days = Array.from({ length: 400 }, (_, i) => i);
+ * const series = Series.fromColumns({ load: days.map((d) => Math.sin(d / 7)), temp: days.map((d) => 10 + Math.cos(d / 60)) });
+ * const split = chronologicalSplit(series, { ratio: { train: 0.8 } });
  * const w = window(split.train, { lookback: 48, horizon: 12, features: ['load', 'temp'], targets: ['load'] });
  */
 export function window(series: Series, options: WindowOptions): Windows {

@@ -3,6 +3,8 @@ import { RecurDataError } from '@recur/data';
 
 /** The dataset name is not in the catalogue. Suggests the nearest name. */
 export class UnknownDatasetError extends RecurDataError {
+  /** Set explicitly so the name survives minification (bundlers rename classes). */
+  override name = 'UnknownDatasetError';
   /** The nearest dataset name, if one is close. */
   readonly suggestion: string | undefined;
   constructor(name: string, available: readonly string[], suggestion: string | undefined) {

@@ -9,6 +9,8 @@ import { RecurError } from '@recur/backend';
  * constant training series (zero scale), R² with constant actuals. Names the metric and why.
  */
 export class UndefinedMetricError extends RecurError {
+  /** Set explicitly so the name survives minification (bundlers rename classes). */
+  override name = 'UndefinedMetricError';
   /** The metric that could not be computed, e.g. `mape`. */
   readonly metric: string;
   /** Index of the offending element, where there is one. */

@@ -28,6 +28,13 @@ function apiSidebar(): DefaultTheme.SidebarItem[] {
   return JSON.parse(readFileSync(file, 'utf8')) as DefaultTheme.SidebarItem[];
 }
 
+/** Backend pages generated from each package's BACKEND_PACKAGE_INFO (scripts/generate.mjs), if they exist. */
+function backendSidebar(): DefaultTheme.SidebarItem[] {
+  const file = fileURLToPath(new URL('../backends/sidebar.json', import.meta.url));
+  if (!existsSync(file)) return [];
+  return JSON.parse(readFileSync(file, 'utf8')) as DefaultTheme.SidebarItem[];
+}
+
 const guide: DefaultTheme.SidebarItem[] = [
   {
     text: 'Start',
@@ -37,6 +44,7 @@ const guide: DefaultTheme.SidebarItem[] = [
       { text: 'Choosing a backend', link: '/guide/choosing-a-backend' },
     ],
   },
+  ...backendSidebar().map((group) => ({ ...group, collapsed: true })),
   {
     text: 'Concepts (with live demos)',
     items: [
@@ -72,6 +80,8 @@ export default defineConfig({
   description: 'Recurrent neural networks (RNN, LSTM, GRU) for JavaScript, on swappable compute backends.',
   lang: 'en-GB',
   lastUpdated: false,
+  // Partials (e.g. backends/_table.md, included by guide/choosing-a-backend.md) are not pages.
+  srcExclude: ['**/_*.md'],
   cleanUrls: false,
   markdown: { math: true },
   head: [['link', { rel: 'icon', type: 'image/svg+xml', href: '/favicon.svg' }]],
@@ -109,6 +119,7 @@ export default defineConfig({
         ] },
       ],
       '/api/': apiSidebar(),
+      '/backends/': guide,
     },
     search: { provider: 'local' },
     outline: { level: [2, 3] },

@@ -6,6 +6,8 @@ import { RecurError } from '@recur/backend';
  * what exactly did not match, so the user knows whether to re-download, re-export or fix names.
  */
 export class ModelFormatError extends RecurError {
+  /** Set explicitly so the name survives minification (bundlers rename classes). */
+  override name = 'ModelFormatError';
   /** The file (path or logical name such as `model.safetensors`) the problem was found in, if any. */
   readonly file: string | undefined;
   /** The field inside the file (`config.hiddenSize`, `extra.pipeline.horizon`…), when one is at fault. */
@@ -42,6 +44,8 @@ export class CheckpointError extends RecurError {
  * `code`, e.g. `ENOENT`).
  */
 export class PersistenceIOError extends RecurError {
+  /** Set explicitly so the name survives minification (bundlers rename classes). */
+  override name = 'PersistenceIOError';
   /** The file or directory that could not be read or written. */
   readonly path: string;
   constructor(path: string, message: string, options?: { cause?: unknown }) {
