@@ -29,6 +29,7 @@ const CODES: Record<FileReadProblem, string> = {
  * size, the limit and its name.
  */
 export class FileReadError extends RecurError {
+  override name = 'FileReadError';
   /** The path that was asked for. */
   readonly path: string;
   readonly problem: FileReadProblem;

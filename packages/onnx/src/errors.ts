@@ -23,6 +23,7 @@ export interface UnsupportedFeature {
  * would be needed; the message is one line.
  */
 export class OnnxUnsupportedError extends RecurError {
+  override name = 'OnnxUnsupportedError';
   readonly features: readonly UnsupportedFeature[];
   constructor(features: readonly UnsupportedFeature[]) {
     const parts = features.map((f) => `${f.op}${f.attribute ? ` ${f.attribute}` : ''} (node '${f.node}'): ${f.need}`);

@@ -27,6 +27,7 @@ export class ModelFormatError extends RecurError {
  * (`earlyStopping.best`, `history[3].loss`…) or the tensor. Delete the checkpoint to start over.
  */
 export class CheckpointError extends RecurError {
+  override name = 'CheckpointError';
   /** The checkpoint file (a path, or `checkpoint` for in-memory bytes). */
   readonly file: string;
   /** The metadata field or tensor at fault, if any. */

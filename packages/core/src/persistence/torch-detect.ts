@@ -26,6 +26,7 @@ export type TorchLayoutOption = 'prefix' | 'head' | 'cell';
  * the values that would work; pass one as `option`.
  */
 export class TorchLayoutAmbiguousError extends ModelFormatError {
+  override name = 'TorchLayoutAmbiguousError';
   /** The option to pass. */
   readonly option: TorchLayoutOption;
   /** The values seen in the file (or, for `cell`, the kinds the shapes allow). */

@@ -5,6 +5,7 @@ export interface RefusalItem {
 }
 
 export class NodeRefusal extends Error {
+  override name = 'NodeRefusal';
   readonly items: readonly RefusalItem[];
   constructor(items: readonly RefusalItem[]) {
     super(items.map((i) => i.need).join('; '));
