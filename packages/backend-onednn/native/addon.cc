@@ -15,6 +15,7 @@
 #include "common.h"
 #include "gemm.h"
 #include "kernels.h"
+#include "packed-matvec.h"
 #include "rnn.h"
 
 namespace ro {
@@ -487,17 +488,19 @@ BINDING(CacheSize) {
 }
 
 /**
- * cellForward(ctx, dims, lengths, x, wIh, wHh, bIh, bHh, h0, c0, y, hN, cN, cache) with
- * dims = Int32Array [cell, T, B, I, H, reverse, yStride, yOffset]: positional, because a streaming
- * step is a few µs of work and every named-property lookup costs a string internalisation.
+ * cellForward(ctx, dims, lengths, x, wIh, wHh, bIh, bHh, h0, c0, y, hN, cN, cache[, packIh, packHh])
+ * with dims = Int32Array [cell, T, B, I, H, reverse, yStride, yOffset[, repack]]: positional,
+ * because a streaming step is a few µs of work and every named-property lookup costs a string
+ * internalisation. packIh / packHh (inference over ≤ SHORT_FORWARD_MAX_T steps only): the caller's
+ * packed copies of the weights (packed-matvec.h), repacked here where `repack` bit 0 / 1 is set.
  */
 BINDING(CellForward) {
   BODY({
     Context& c = A.ctx();
     int64_t nd = 0;
     const int32_t* d = A.i32(A.at(1), &nd, "dims");
-    if (nd != 8) bad("dims must have 8 entries");
-    for (int k = 0; k < 8; k++)
+    if (nd != 8 && nd != 9) bad("dims must have 8 or 9 entries");
+    for (int k = 0; k < nd; k++)
       if (d[k] < 0) bad("dims must be non-negative");
     CellShape s{d[0], d[1], d[2], d[3], d[4], d[5] != 0, d[6], d[7], nullptr};
     if (s.cell > 3) bad("unknown cell code");
@@ -525,6 +528,11 @@ BINDING(CellForward) {
     napi_value cache = A.at(13);
     a.cache = A.f32(cache, 0, "cache", true);
     a.cacheLen = a.cache ? A.length(cache) : 0;
+    if (A.argc > 15 && !a.cache) {
+      a.packIh = A.f32(A.at(14), packedSize(G * H, I), "packIh", true);
+      a.packHh = A.f32(A.at(15), packedSize(G * H, H), "packHh", true);
+      a.repack = nd == 9 ? d[8] : 3;
+    }
     c.rnn->forward(s, a, c.threads);
     return undef(env);
   });
