@@ -135,7 +135,7 @@ int matvecIsa() {
 #endif
 }
 
-int64_t packedSize(int64_t N, int64_t K) { return roundUp16(N) * K; }
+int64_t packedSize(int64_t N, int64_t K) { return roundUp16(N) * K + 16; }
 
 void packWeights(const float* W, int64_t N, int64_t K, float* out) {
   const int64_t N16 = roundUp16(N);

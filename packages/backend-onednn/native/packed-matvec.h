@@ -10,8 +10,21 @@ constexpr int64_t PACK_GROUP = 256;
 /** The path matvecPacked takes: 2 AVX-512, 1 AVX2+FMA, 0 plain C++ (RECUR_ONEDNN_MATVEC_ISA may narrow it). */
 int matvecIsa();
 
-/** Floats a packed copy of W [N, K] takes (N rounded up to 16; padding is zero). */
+/**
+ * Floats a buffer for a packed copy of W [N, K] needs: N rounded up to 16 (padding is zero) times K,
+ * plus 16 so the copy can start on a 64-byte boundary inside it ({@link packedStart}).
+ */
 int64_t packedSize(int64_t N, int64_t K);
+
+/**
+ * Where the packed copy starts inside a buffer of packedSize floats: the first 64-byte boundary.
+ * (A JavaScript ArrayBuffer is only 16-byte aligned; a 64-byte AVX-512 load across two cache lines
+ * reads both, which made the product almost twice as slow.)
+ */
+inline float* packedStart(float* buffer) {
+  const uintptr_t a = reinterpret_cast<uintptr_t>(buffer);
+  return reinterpret_cast<float*>((a + 63) & ~static_cast<uintptr_t>(63));
+}
 
 /**
  * Pack W [N, K] (row-major, PyTorch's weight layout) for {@link matvecPacked}: groups of up to

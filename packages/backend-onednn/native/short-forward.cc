@@ -62,9 +62,11 @@ void shortForward(const CellShape& s, const ForwardArgs& a) {
   const bool packed = B <= DOT_MAX_B && a.packIh && a.packHh;
   // rnn / lstm on packed weights: one pre-activation per gate (gh unused).
   const bool fused = packed && s.cell != Gru;
+  const float* packIh = packed ? packedStart(a.packIh) : nullptr;
+  const float* packHh = packed ? packedStart(a.packHh) : nullptr;
   if (packed) {
-    if (a.repack & 1) packWeights(a.wIh, GH, I, a.packIh);
-    if (a.repack & 2) packWeights(a.wHh, GH, H, a.packHh);
+    if (a.repack & 1) packWeights(a.wIh, GH, I, packedStart(a.packIh));
+    if (a.repack & 2) packWeights(a.wHh, GH, H, packedStart(a.packHh));
   }
   thread_local std::vector<float> hBuf, cBuf, giBuf, ghBuf, biasBuf;
   float* h = scratch(hBuf, B * H);
@@ -89,13 +91,13 @@ void shortForward(const CellShape& s, const ForwardArgs& a) {
     const float* xt = a.x + t * B * I;
     if (fused) {
       for (int64_t b = 0; b < B; b++) {
-        matvecPacked(xt + b * I, I, a.packIh, GH, biasSum, gi + b * GH);
-        matvecPacked(h + b * H, H, a.packHh, GH, gi + b * GH, gi + b * GH);
+        matvecPacked(xt + b * I, I, packIh, GH, biasSum, gi + b * GH);
+        matvecPacked(h + b * H, H, packHh, GH, gi + b * GH, gi + b * GH);
       }
     } else if (packed) {
       for (int64_t b = 0; b < B; b++) {
-        matvecPacked(xt + b * I, I, a.packIh, GH, a.bIh, gi + b * GH);
-        matvecPacked(h + b * H, H, a.packHh, GH, a.bHh, gh + b * GH);
+        matvecPacked(xt + b * I, I, packIh, GH, a.bIh, gi + b * GH);
+        matvecPacked(h + b * H, H, packHh, GH, a.bHh, gh + b * GH);
       }
     } else {
       project(xt, B, I, a.wIh, a.bIh, GH, gi);

@@ -28,7 +28,7 @@ const SHORT_FORWARD_MAX_T = 4;
 const PACKED_MAX_B = 4;
 
 /**
- * The packed copy (native/packed-matvec.h: N rounded up to 16, times K floats) of weight tensor `w`
+ * The packed copy (native/packed-matvec.h: N rounded up to 16, times K floats, + 16 to align it) of weight tensor `w`
  * [N, K] for the streaming path, allocated on first use and kept on the tensor until it is disposed.
  * `stale` says the addon must (re)pack it: the tensor changed since (its version moved: any access
  * other than a forward pass's read of the weights counts as a change).
@@ -37,7 +37,7 @@ function packOf(w: OnednnTensor, N: number, K: number): { pack: PackedWeights; s
   w.packs ??= [];
   let pack = w.packs.find((q) => q.N === N && q.K === K);
   if (!pack) {
-    pack = { N, K, data: new Float32Array(Math.ceil(N / 16) * 16 * K), version: -1 };
+    pack = { N, K, data: new Float32Array(Math.ceil(N / 16) * 16 * K + 16), version: -1 };
     w.packs.push(pack);
   }
   return { pack, stale: pack.version !== w.version };
