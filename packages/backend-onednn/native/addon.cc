@@ -111,17 +111,18 @@ struct Args {
   }
   /** A Float32Array with at least `need` elements (null/undefined → nullptr when optional). */
   float* f32(napi_value v, int64_t need, const char* what, bool optional = false) const {
-    if (isNull(v)) {
-      if (optional) return nullptr;
-      bad(std::string(what) + " is required");
-    }
-    bool is = false;
-    napi_is_typedarray(env, v, &is);
-    if (!is) bad(std::string(what) + " must be a Float32Array");
     napi_typedarray_type type;
     size_t length;
     void* data;
-    napi_get_typedarray_info(env, v, &type, &length, &data, nullptr, nullptr);
+    // One call on the hot path: napi_get_typedarray_info fails (napi_invalid_arg) on anything that
+    // is not a typed array, and only then is the value inspected further.
+    if (napi_get_typedarray_info(env, v, &type, &length, &data, nullptr, nullptr) != napi_ok) {
+      if (isNull(v)) {
+        if (optional) return nullptr;
+        bad(std::string(what) + " is required");
+      }
+      bad(std::string(what) + " must be a Float32Array");
+    }
     if (type != napi_float32_array) bad(std::string(what) + " must be a Float32Array");
     if (static_cast<int64_t>(length) < need) bad(std::string(what) + " has " + std::to_string(length) + " elements, needs " + std::to_string(need));
     static float empty[1] = {0.0f};  // an empty array may have no storage; nothing is read from it
