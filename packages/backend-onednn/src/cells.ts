@@ -35,7 +35,8 @@ const PACKED_MAX_B = 4;
  */
 function packOf(w: OnednnTensor, N: number, K: number): { pack: PackedWeights; stale: boolean } {
   w.packs ??= [];
-  let pack = w.packs.find((q) => q.N === N && q.K === K);
+  let pack: PackedWeights | undefined;
+  for (const q of w.packs) if (q.N === N && q.K === K) pack = q;
   if (!pack) {
     pack = { N, K, data: new Float32Array(Math.ceil(N / 16) * 16 * K + 16), version: -1 };
     w.packs.push(pack);
@@ -63,12 +64,13 @@ function sameLengths(a: Int32Array | null, b: Int32Array | null, T: number): boo
 
 /** Run one direction of one layer over the sequence; returns the backward cache when training. */
 export function cellForward(k: KernelContext, store: TensorStore, p: CellForwardParams): Tensor | null {
-  const r = checkCellForward({ id: k.id, name: k.name }, p);
+  // `k` carries the backend's id and name for the ownership checks (no object per call on this hot path).
+  const r = checkCellForward(k, p);
   const lstm = p.cell === 'lstm';
-  const shape = nativeShape(p, r);
   let cache: OnednnTensor | null = null;
   if (p.training) {
     // The cache: per group of equal lengths, dst_layer, dst_iter(, dst_iter_c) and oneDNN's workspace.
+    const shape = nativeShape(p, r);
     const size = k.call(() => k.addon.cacheSize(k.ctx(), shape));
     cache = store.alloc([size], { elements: size });
     cache.cacheMeta = { cell: p.cell, T: p.T, B: p.B, I: p.I, H: p.H, reverse: r.reverse, lengths: r.lengths ? r.lengths.slice() : null };
@@ -93,15 +95,16 @@ export function cellForward(k: KernelContext, store: TensorStore, p: CellForward
     repack = (ih.stale ? 1 : 0) | (hh.stale ? 2 : 0);
   }
   const dims = DIMS;
-  dims[0] = shape.cell;
-  dims[1] = shape.T;
-  dims[2] = shape.B;
-  dims[3] = shape.I;
-  dims[4] = shape.H;
-  dims[5] = shape.reverse ? 1 : 0;
-  dims[6] = shape.yStride;
-  dims[7] = shape.yOffset;
+  dims[0] = CELL_CODES[p.cell];
+  dims[1] = p.T;
+  dims[2] = p.B;
+  dims[3] = p.I;
+  dims[4] = p.H;
+  dims[5] = r.reverse ? 1 : 0;
+  dims[6] = r.yStride;
+  dims[7] = r.yOffset;
   dims[8] = repack;
+  const lengths = r.lengths;
   // Every other buffer may be written (an output aliasing a weight moves its version past the pack's).
   const x = dataOf(p.x, 'x');
   const h0 = optData(p.h0, 'h0');
@@ -112,11 +115,11 @@ export function cellForward(k: KernelContext, store: TensorStore, p: CellForward
   const cacheData = cache ? cache.data : null;
   try {
     if (packIh && packHh) {
-      k.call(() => k.addon.cellForward(k.ctx(), dims, shape.lengths, x, wIh, wHh, bIh, bHh, h0, c0, y, hN, cN, null, packIh.data, packHh.data));
+      k.call(() => k.addon.cellForward(k.ctx(), dims, lengths, x, wIh, wHh, bIh, bHh, h0, c0, y, hN, cN, null, packIh.data, packHh.data));
       packIh.version = versionIh;
       packHh.version = versionHh;
     } else {
-      k.call(() => k.addon.cellForward(k.ctx(), dims, shape.lengths, x, wIh, wHh, bIh, bHh, h0, c0, y, hN, cN, cacheData));
+      k.call(() => k.addon.cellForward(k.ctx(), dims, lengths, x, wIh, wHh, bIh, bHh, h0, c0, y, hN, cN, cacheData));
     }
   } catch (e) {
     if (cache) store.dispose(cache);
