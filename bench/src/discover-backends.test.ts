@@ -9,7 +9,7 @@ describe('backend discovery', () => {
   it('finds every built backend package of the repository through its BACKEND_PACKAGE_INFO', async () => {
     const found = await discoverBackendPackages(repoRoot);
     const names = found.flatMap((f) => ('info' in f ? f.info.variants.map((v) => v.name) : []));
-    for (const name of ['cpu', 'wasm', 'webgpu', 'cuda', 'tfjs-cpu', 'tfjs-wasm']) expect(names).toContain(name);
+    for (const name of ['cpu', 'wasm', 'webgpu', 'cuda', 'onednn', 'onednn-1thread', 'tfjs-cpu', 'tfjs-wasm']) expect(names).toContain(name);
     for (const f of found) if (!('info' in f)) console.warn(`[bench] ${f.name}: ${f.problem}`);
   });
 

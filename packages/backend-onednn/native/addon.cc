@@ -15,6 +15,7 @@
 #include "common.h"
 #include "gemm.h"
 #include "kernels.h"
+#include "packed-matvec.h"
 #include "rnn.h"
 
 namespace ro {
@@ -110,17 +111,18 @@ struct Args {
   }
   /** A Float32Array with at least `need` elements (null/undefined → nullptr when optional). */
   float* f32(napi_value v, int64_t need, const char* what, bool optional = false) const {
-    if (isNull(v)) {
-      if (optional) return nullptr;
-      bad(std::string(what) + " is required");
-    }
-    bool is = false;
-    napi_is_typedarray(env, v, &is);
-    if (!is) bad(std::string(what) + " must be a Float32Array");
     napi_typedarray_type type;
     size_t length;
     void* data;
-    napi_get_typedarray_info(env, v, &type, &length, &data, nullptr, nullptr);
+    // One call on the hot path: napi_get_typedarray_info fails (napi_invalid_arg) on anything that
+    // is not a typed array, and only then is the value inspected further.
+    if (napi_get_typedarray_info(env, v, &type, &length, &data, nullptr, nullptr) != napi_ok) {
+      if (isNull(v)) {
+        if (optional) return nullptr;
+        bad(std::string(what) + " is required");
+      }
+      bad(std::string(what) + " must be a Float32Array");
+    }
     if (type != napi_float32_array) bad(std::string(what) + " must be a Float32Array");
     if (static_cast<int64_t>(length) < need) bad(std::string(what) + " has " + std::to_string(length) + " elements, needs " + std::to_string(need));
     static float empty[1] = {0.0f};  // an empty array may have no storage; nothing is read from it
@@ -487,17 +489,19 @@ BINDING(CacheSize) {
 }
 
 /**
- * cellForward(ctx, dims, lengths, x, wIh, wHh, bIh, bHh, h0, c0, y, hN, cN, cache) with
- * dims = Int32Array [cell, T, B, I, H, reverse, yStride, yOffset]: positional, because a streaming
- * step is a few µs of work and every named-property lookup costs a string internalisation.
+ * cellForward(ctx, dims, lengths, x, wIh, wHh, bIh, bHh, h0, c0, y, hN, cN, cache[, packIh, packHh])
+ * with dims = Int32Array [cell, T, B, I, H, reverse, yStride, yOffset[, repack]]: positional,
+ * because a streaming step is a few µs of work and every named-property lookup costs a string
+ * internalisation. packIh / packHh (inference over ≤ SHORT_FORWARD_MAX_T steps only): the caller's
+ * packed copies of the weights (packed-matvec.h), repacked here where `repack` bit 0 / 1 is set.
  */
 BINDING(CellForward) {
   BODY({
     Context& c = A.ctx();
     int64_t nd = 0;
     const int32_t* d = A.i32(A.at(1), &nd, "dims");
-    if (nd != 8) bad("dims must have 8 entries");
-    for (int k = 0; k < 8; k++)
+    if (nd != 8 && nd != 9) bad("dims must have 8 or 9 entries");
+    for (int k = 0; k < nd; k++)
       if (d[k] < 0) bad("dims must be non-negative");
     CellShape s{d[0], d[1], d[2], d[3], d[4], d[5] != 0, d[6], d[7], nullptr};
     if (s.cell > 3) bad("unknown cell code");
@@ -525,6 +529,11 @@ BINDING(CellForward) {
     napi_value cache = A.at(13);
     a.cache = A.f32(cache, 0, "cache", true);
     a.cacheLen = a.cache ? A.length(cache) : 0;
+    if (A.argc > 15 && !a.cache) {
+      a.packIh = A.f32(A.at(14), packedSize(G * H, I), "packIh", true);
+      a.packHh = A.f32(A.at(15), packedSize(G * H, H), "packHh", true);
+      a.repack = nd == 9 ? d[8] : 3;
+    }
     c.rnn->forward(s, a, c.threads);
     return undef(env);
   });

@@ -29,6 +29,10 @@ struct ForwardArgs {
   float *y, *hN, *cN;
   float* cache;  // null for inference
   int64_t cacheLen;
+  // Short inference only (optional): packed copies of W_ih and W_hh (packed-matvec.h), kept by the
+  // caller per parameter version; `repack` bit 0 / bit 1 says W_ih / W_hh changed since they were packed.
+  float *packIh, *packHh;
+  int repack;
 };
 
 /** Host pointers of a backward call; every gradient output accumulates. */

@@ -6,7 +6,10 @@
 // here instead: per step, straight from PyTorch's layout (shape legend: B batch, I input, H hidden,
 // G gates, rows of W are gate blocks in PyTorch order),
 //   gi = x_t W_ihᵀ + b_ih   [B, G·H]        gh = h W_hhᵀ + b_hh   [B, G·H]
-//   (dnnl_sgemm; for B ≤ 4 vectorised dot products, since sgemm's per-call cost dominates a GEMV)
+//   (dnnl_sgemm; for B ≤ 4 matrix–vector products: on weights packed once per parameter version
+//   (packed-matvec.cc) when the caller keeps packed copies, else blocked row dot products)
+//   For rnn and lstm with packed weights the two products accumulate into one pre-activation,
+//   gi = (b_ih + b_hh) + x_t W_ihᵀ + h W_hhᵀ (the same sum, in another order).
 //   rnn:  h' = act(gi + gh)
 //   lstm: i, f, o = σ(gi + gh), g = tanh(gi + gh) (blocks i, f, g, o); c' = f⊙c + i⊙g; h' = o⊙tanh(c')
 //   gru:  r, z = σ(gi + gh), n = tanh(gi_n + r⊙gh_n) (b_hn inside the reset product); h' = (1−z)⊙n + z⊙h
@@ -19,6 +22,7 @@
 #include <vector>
 
 #include "common.h"
+#include "packed-matvec.h"
 #include "vector-math.h"
 
 namespace ro {
@@ -40,28 +44,74 @@ void project(const float* in, int64_t B, int64_t K, const float* W, const float*
   }
   if (K > 0) DNNL_CHECK(dnnl_sgemm('N', 'T', B, N, K, 1.0f, in, K, W, K, 1.0f, out, N));
 }
+
+
+/** A buffer of at least n floats, kept per thread between calls (its capacity only grows). */
+float* scratch(std::vector<float>& v, int64_t n) {
+  if (static_cast<int64_t>(v.size()) < n) v.resize(n);
+  return v.data();
+}
 }  // namespace
 
 void shortForward(const CellShape& s, const ForwardArgs& a) {
   const int64_t T = s.T, B = s.B, I = s.I, H = s.H;
   const int G = s.cell == Lstm ? 4 : s.cell == Gru ? 3 : 1;
   const int64_t GH = G * H;
-  std::vector<float> h(B * H, 0.0f), c(s.cell == Lstm ? B * H : 0, 0.0f), gi(B * GH), gh(B * GH);
-  if (a.h0) std::memcpy(h.data(), a.h0, sizeof(float) * B * H);
-  if (s.cell == Lstm && a.c0) std::memcpy(c.data(), a.c0, sizeof(float) * B * H);
+  const bool lstm = s.cell == Lstm;
+  // Packed products for small batches when the caller keeps packed weights (see rnn.h).
+  const bool packed = B <= DOT_MAX_B && a.packIh && a.packHh;
+  // rnn / lstm on packed weights: one pre-activation per gate (gh unused).
+  const bool fused = packed && s.cell != Gru;
+  const float* packIh = packed ? packedStart(a.packIh) : nullptr;
+  const float* packHh = packed ? packedStart(a.packHh) : nullptr;
+  if (packed) {
+    if (a.repack & 1) packWeights(a.wIh, GH, I, packedStart(a.packIh));
+    if (a.repack & 2) packWeights(a.wHh, GH, H, packedStart(a.packHh));
+  }
+  thread_local std::vector<float> hBuf, cBuf, giBuf, ghBuf, biasBuf;
+  float* h = scratch(hBuf, B * H);
+  float* c = lstm ? scratch(cBuf, B * H) : nullptr;
+  float* gi = scratch(giBuf, B * GH);
+  float* gh = scratch(ghBuf, B * GH);
+  if (a.h0) std::memcpy(h, a.h0, sizeof(float) * B * H);
+  else std::memset(h, 0, sizeof(float) * B * H);
+  if (lstm) {
+    if (a.c0) std::memcpy(c, a.c0, sizeof(float) * B * H);
+    else std::memset(c, 0, sizeof(float) * B * H);
+  }
+  // b_ih + b_hh, the starting value of a fused pre-activation.
+  const float* biasSum = nullptr;
+  if (fused && (a.bIh || a.bHh)) {
+    float* bs = scratch(biasBuf, GH);
+    for (int64_t j = 0; j < GH; j++) bs[j] = (a.bIh ? a.bIh[j] : 0.0f) + (a.bHh ? a.bHh[j] : 0.0f);
+    biasSum = bs;
+  }
   for (int64_t step = 0; step < T; step++) {
     const int64_t t = s.reverse ? T - 1 - step : step;
-    project(a.x + t * B * I, B, I, a.wIh, a.bIh, GH, gi.data());
-    project(h.data(), B, H, a.wHh, a.bHh, GH, gh.data());
+    const float* xt = a.x + t * B * I;
+    if (fused) {
+      for (int64_t b = 0; b < B; b++) {
+        matvecPacked(xt + b * I, I, packIh, GH, biasSum, gi + b * GH);
+        matvecPacked(h + b * H, H, packHh, GH, gi + b * GH, gi + b * GH);
+      }
+    } else if (packed) {
+      for (int64_t b = 0; b < B; b++) {
+        matvecPacked(xt + b * I, I, packIh, GH, a.bIh, gi + b * GH);
+        matvecPacked(h + b * H, H, packHh, GH, a.bHh, gh + b * GH);
+      }
+    } else {
+      project(xt, B, I, a.wIh, a.bIh, GH, gi);
+      project(h, B, H, a.wHh, a.bHh, GH, gh);
+    }
     for (int64_t b = 0; b < B; b++) {
       float* y = a.y + (t * B + b) * s.yStride + s.yOffset;
       if (s.lengths && t >= s.lengths[b]) {
         std::memset(y, 0, sizeof(float) * H);
         continue;
       }
-      float* p = gi.data() + b * GH;  // becomes the pre-activations, then the gates
-      const float* q = gh.data() + b * GH;
-      float* hb = h.data() + b * H;
+      float* p = gi + b * GH;  // becomes the pre-activations, then the gates
+      const float* q = gh + b * GH;
+      float* hb = h + b * H;
       if (s.cell == Gru) {
         // r, z = σ(gi + gh); n = tanh(gi_n + r⊙gh_n); h' = (1 − z)⊙n + z⊙h
         for (int64_t j = 0; j < 2 * H; j++) p[j] += q[j];
@@ -70,13 +120,14 @@ void shortForward(const CellShape& s, const ForwardArgs& a) {
         tanhInPlace(p + 2 * H, H);
         for (int64_t j = 0; j < H; j++) hb[j] = (1 - p[H + j]) * p[2 * H + j] + p[H + j] * hb[j];
       } else {
-        for (int64_t j = 0; j < GH; j++) p[j] += q[j];
-        if (s.cell == Lstm) {
+        if (!fused)
+          for (int64_t j = 0; j < GH; j++) p[j] += q[j];
+        if (lstm) {
           // i, f = σ, g = tanh, o = σ; c' = f⊙c + i⊙g; h' = o⊙tanh(c')
           sigmoidInPlace(p, 2 * H);
           tanhInPlace(p + 2 * H, H);
           sigmoidInPlace(p + 3 * H, H);
-          float* cb = c.data() + b * H;
+          float* cb = c + b * H;
           for (int64_t j = 0; j < H; j++) cb[j] = p[H + j] * cb[j] + p[j] * p[2 * H + j];
           std::memcpy(hb, cb, sizeof(float) * H);
           tanhInPlace(hb, H);
@@ -91,8 +142,8 @@ void shortForward(const CellShape& s, const ForwardArgs& a) {
       std::memcpy(y, hb, sizeof(float) * H);
     }
   }
-  std::memcpy(a.hN, h.data(), sizeof(float) * B * H);
-  if (s.cell == Lstm) std::memcpy(a.cN, c.data(), sizeof(float) * B * H);
+  std::memcpy(a.hN, h, sizeof(float) * B * H);
+  if (lstm) std::memcpy(a.cN, c, sizeof(float) * B * H);
 }
 
 }  // namespace ro

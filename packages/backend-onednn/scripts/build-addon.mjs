@@ -69,8 +69,8 @@ const cxx = process.env.CXX || which('c++') || which('g++') || which('clang++');
 if (!cxx) skip('no C++ compiler was found (install g++ or clang++, or set CXX)');
 
 // ---- compile ------------------------------------------------------------------------------------------
-const sources = ['kernels.cc', 'gemm.cc', 'vector-math.cc', 'short-forward.cc', 'rnn.cc', 'addon.cc'];
-const headers = ['common.h', 'kernels.h', 'gemm.h', 'vector-math.h', 'short-forward.h', 'rnn.h'];
+const sources = ['kernels.cc', 'gemm.cc', 'vector-math.cc', 'packed-matvec.cc', 'short-forward.cc', 'rnn.cc', 'addon.cc'];
+const headers = ['common.h', 'kernels.h', 'gemm.h', 'vector-math.h', 'packed-matvec.h', 'short-forward.h', 'rnn.h'];
 const inputs = [...sources, ...headers].map((f) => join(nativeDir, f)).concat(fileURLToPath(import.meta.url));
 const newestInput = Math.max(...inputs.map((f) => statSync(f).mtimeMs));
 const config = { cxx, onednnPrefix: prefix, onednnLib: libDir, nodeInclude };

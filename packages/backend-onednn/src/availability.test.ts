@@ -7,8 +7,18 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { InvalidArgumentError, listBackends, resetRegistry, selectBackend } from '@recur/backend';
-import { createOnednnBackend, defaultThreads, ONEDNN_PRIORITY, probeOnednn, registerOnednnBackend } from './index.js';
+import { InvalidArgumentError, getBackend, listBackends, normalizeCapabilities, resetRegistry, selectBackend } from '@recur/backend';
+import {
+  BACKEND_PACKAGE_INFO,
+  createOnednnBackend,
+  defaultThreads,
+  ONEDNN_1THREAD_PRIORITY,
+  ONEDNN_CAPABILITIES,
+  ONEDNN_PRIORITY,
+  probeOnednn,
+  registerOnednnBackend,
+  type OnednnBackend,
+} from './index.js';
 import { loadAddonFrom } from './native.js';
 
 const pkgDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -63,6 +73,24 @@ describe.skipIf(!probeOnednn().available)('with oneDNN', () => {
     expect(ONEDNN_PRIORITY).toBeGreaterThan(10);
     const b = await selectBackend(['auto']);
     expect(b.name).toBe('onednn');
+    b.destroy();
+  });
+
+  it('BACKEND_PACKAGE_INFO registers every variant it declares; onednn-1thread runs on one thread', async () => {
+    BACKEND_PACKAGE_INFO.register();
+    const rows = await listBackends();
+    for (const v of BACKEND_PACKAGE_INFO.variants) {
+      const row = rows.find((r) => r.name === v.name);
+      expect(row?.available, v.name).toBe(true);
+      expect(row?.priority, v.name).toBe(v.priority);
+    }
+    expect(ONEDNN_1THREAD_PRIORITY).toBeLessThan(ONEDNN_PRIORITY);
+    const one = (await getBackend('onednn-1thread')) as OnednnBackend;
+    expect(one.ompThreads()).toBe(1);
+    expect(one.capabilities).toEqual(normalizeCapabilities(ONEDNN_CAPABILITIES));
+    const b = await selectBackend(['auto']);
+    expect((b as OnednnBackend).threads).toBe(defaultThreads());
+    one.destroy();
     b.destroy();
   });
 

@@ -26,6 +26,7 @@ import * as ew from './elementwise.js';
 import { loadAddon, type OnednnVersion } from './native.js';
 import { BackendDestroyedError, mapNativeError } from './onednn-errors.js';
 import { OnednnTensor, TensorStore, dataOf } from './onednn-tensor.js';
+import { ONEDNN_CAPABILITIES } from './package-info.js';
 import { loss, optimizerStep } from './training.js';
 
 /** Options of {@link createOnednnBackend}. */
@@ -122,13 +123,7 @@ export async function createOnednnBackend(options: OnednnBackendOptions = {}): P
     name,
     id,
     threads,
-    capabilities: normalizeCapabilities({
-      precision: 'float32',
-      training: true,
-      fusedSequence: true,
-      variableLength: true,
-      async: false,
-    }),
+    capabilities: normalizeCapabilities(ONEDNN_CAPABILITIES),
     onednnVersion: () => addon.version(),
     ompThreads: () => call(() => addon.ompThreads(k.ctx())),
     cachedPrimitives: () => call(() => addon.planCount(k.ctx())),

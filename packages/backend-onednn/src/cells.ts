@@ -17,9 +17,32 @@ import {
 } from '@recur/backend';
 import type { KernelContext } from './context.js';
 import type { NativeCellShape } from './native.js';
-import { OnednnTensor, dataOf, optData, type TensorStore } from './onednn-tensor.js';
+import { OnednnTensor, dataOf, optData, readOnlyDataOf, type PackedWeights, type TensorStore } from './onednn-tensor.js';
 
 const CELL_CODES: Readonly<Record<CellKind, number>> = { 'rnn-tanh': 0, 'rnn-relu': 1, lstm: 2, gru: 3 };
+const GATES: Readonly<Record<CellKind, number>> = { 'rnn-tanh': 1, 'rnn-relu': 1, lstm: 4, gru: 3 };
+
+/** Inference over at most this many steps takes the addon's own loop (native/short-forward.h). */
+const SHORT_FORWARD_MAX_T = 4;
+/** Batches up to this size use packed weights there (native/short-forward.cc, DOT_MAX_B). */
+const PACKED_MAX_B = 4;
+
+/**
+ * The packed copy (native/packed-matvec.h: N rounded up to 16, times K floats, + 16 to align it) of weight tensor `w`
+ * [N, K] for the streaming path, allocated on first use and kept on the tensor until it is disposed.
+ * `stale` says the addon must (re)pack it: the tensor changed since (its version moved: any access
+ * other than a forward pass's read of the weights counts as a change).
+ */
+function packOf(w: OnednnTensor, N: number, K: number): { pack: PackedWeights; stale: boolean } {
+  w.packs ??= [];
+  let pack: PackedWeights | undefined;
+  for (const q of w.packs) if (q.N === N && q.K === K) pack = q;
+  if (!pack) {
+    pack = { N, K, data: new Float32Array(Math.ceil(N / 16) * 16 * K + 16), version: -1 };
+    w.packs.push(pack);
+  }
+  return { pack, stale: pack.version !== w.version };
+}
 
 function nativeShape(p: CellForwardParams | CellBackwardParams, r: ResolvedCellShape): NativeCellShape {
   return { cell: CELL_CODES[p.cell], T: p.T, B: p.B, I: p.I, H: p.H, reverse: r.reverse, yStride: r.yStride, yOffset: r.yOffset, lengths: r.lengths };
@@ -28,6 +51,9 @@ function nativeShape(p: CellForwardParams | CellBackwardParams, r: ResolvedCellS
 // A streaming step is a few µs of native work, so the forward call passes its arguments
 // positionally, and the backward call's object literal writes every field in one order (no spreads),
 // so V8 gives it one stable hidden class.
+
+/** The dims argument of the native cellForward, reused (calls are synchronous; no allocation per step). */
+const DIMS = new Int32Array(9);
 
 /** Same padding pattern (null means every sequence has length T). */
 function sameLengths(a: Int32Array | null, b: Int32Array | null, T: number): boolean {
@@ -38,22 +64,49 @@ function sameLengths(a: Int32Array | null, b: Int32Array | null, T: number): boo
 
 /** Run one direction of one layer over the sequence; returns the backward cache when training. */
 export function cellForward(k: KernelContext, store: TensorStore, p: CellForwardParams): Tensor | null {
-  const r = checkCellForward({ id: k.id, name: k.name }, p);
+  // `k` carries the backend's id and name for the ownership checks (no object per call on this hot path).
+  const r = checkCellForward(k, p);
   const lstm = p.cell === 'lstm';
-  const shape = nativeShape(p, r);
   let cache: OnednnTensor | null = null;
   if (p.training) {
     // The cache: per group of equal lengths, dst_layer, dst_iter(, dst_iter_c) and oneDNN's workspace.
+    const shape = nativeShape(p, r);
     const size = k.call(() => k.addon.cacheSize(k.ctx(), shape));
     cache = store.alloc([size], { elements: size });
     cache.cacheMeta = { cell: p.cell, T: p.T, B: p.B, I: p.I, H: p.H, reverse: r.reverse, lengths: r.lengths ? r.lengths.slice() : null };
   }
-  const dims = Int32Array.of(shape.cell, shape.T, shape.B, shape.I, shape.H, shape.reverse ? 1 : 0, shape.yStride, shape.yOffset);
+  // The forward pass only reads the weights: their versions stay (packed copies remain valid).
+  const wIh = readOnlyDataOf(p.wIh, 'weight_ih');
+  const wHh = readOnlyDataOf(p.wHh, 'weight_hh');
+  const bIh = p.bIh ? readOnlyDataOf(p.bIh, 'bias_ih') : null;
+  const bHh = p.bHh ? readOnlyDataOf(p.bHh, 'bias_hh') : null;
+  // Streaming (short inference, small batch): weights packed once per version, see packOf.
+  let packIh: PackedWeights | null = null;
+  let packHh: PackedWeights | null = null;
+  let repack = 0;
+  const versionIh = (p.wIh as OnednnTensor).version;
+  const versionHh = (p.wHh as OnednnTensor).version;
+  if (!p.training && p.T <= SHORT_FORWARD_MAX_T && p.B <= PACKED_MAX_B && p.wIh !== p.wHh) {
+    const GH = GATES[p.cell] * p.H;
+    const ih = packOf(p.wIh as OnednnTensor, GH, p.I);
+    const hh = packOf(p.wHh as OnednnTensor, GH, p.H);
+    packIh = ih.pack;
+    packHh = hh.pack;
+    repack = (ih.stale ? 1 : 0) | (hh.stale ? 2 : 0);
+  }
+  const dims = DIMS;
+  dims[0] = CELL_CODES[p.cell];
+  dims[1] = p.T;
+  dims[2] = p.B;
+  dims[3] = p.I;
+  dims[4] = p.H;
+  dims[5] = r.reverse ? 1 : 0;
+  dims[6] = r.yStride;
+  dims[7] = r.yOffset;
+  dims[8] = repack;
+  const lengths = r.lengths;
+  // Every other buffer may be written (an output aliasing a weight moves its version past the pack's).
   const x = dataOf(p.x, 'x');
-  const wIh = dataOf(p.wIh, 'weight_ih');
-  const wHh = dataOf(p.wHh, 'weight_hh');
-  const bIh = optData(p.bIh, 'bias_ih');
-  const bHh = optData(p.bHh, 'bias_hh');
   const h0 = optData(p.h0, 'h0');
   const c0 = lstm ? optData(p.c0, 'c0') : null;
   const y = dataOf(p.y, 'y');
@@ -61,7 +114,13 @@ export function cellForward(k: KernelContext, store: TensorStore, p: CellForward
   const cN = lstm ? optData(p.cN, 'cN') : null;
   const cacheData = cache ? cache.data : null;
   try {
-    k.call(() => k.addon.cellForward(k.ctx(), dims, shape.lengths, x, wIh, wHh, bIh, bHh, h0, c0, y, hN, cN, cacheData));
+    if (packIh && packHh) {
+      k.call(() => k.addon.cellForward(k.ctx(), dims, lengths, x, wIh, wHh, bIh, bHh, h0, c0, y, hN, cN, null, packIh.data, packHh.data));
+      packIh.version = versionIh;
+      packHh.version = versionHh;
+    } else {
+      k.call(() => k.addon.cellForward(k.ctx(), dims, lengths, x, wIh, wHh, bIh, bHh, h0, c0, y, hN, cN, cacheData));
+    }
   } catch (e) {
     if (cache) store.dispose(cache);
     throw e;

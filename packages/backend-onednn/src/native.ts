@@ -71,11 +71,15 @@ export interface NativeAddon {
   gather(ctx: NativeContext, table: F32, indices: Int32Array, dim: number, out: F32): void;
   scatterAdd(ctx: NativeContext, grad: F32, indices: Int32Array, dim: number, dTable: F32): void;
   cacheSize(ctx: NativeContext, shape: NativeCellShape): number;
-  /** dims = [cell, T, B, I, H, reverse ? 1 : 0, yStride, yOffset]; positional (the streaming hot path). */
+  /**
+   * dims = [cell, T, B, I, H, reverse ? 1 : 0, yStride, yOffset, repack]; positional (the streaming
+   * hot path). packIh / packHh: packed weight copies for inference over ≤ 4 steps (native/packed-matvec.h),
+   * repacked where `repack` bit 0 / 1 is set.
+   */
   cellForward(
     ctx: NativeContext, dims: Int32Array, lengths: Int32Array | null,
     x: F32, wIh: F32, wHh: F32, bIh: F32 | null, bHh: F32 | null, h0: F32 | null, c0: F32 | null,
-    y: F32, hN: F32, cN: F32 | null, cache: F32 | null,
+    y: F32, hN: F32, cN: F32 | null, cache: F32 | null, packIh?: F32, packHh?: F32,
   ): void;
   cellBackward(
     ctx: NativeContext,

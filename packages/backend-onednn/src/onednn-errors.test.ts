@@ -18,6 +18,8 @@ describe('mapNativeError', () => {
     expect((e as OnednnError).statusName).toBe('dnnl_unimplemented');
     expect((e as OnednnError).status).toBe(3);
     expect((e as OnednnError).code).toBe('E_ONEDNN');
+    expect(e.name).toBe('OnednnError');
+    expect(mapNativeError({ source: 'recur', statusName: 'E_BACKEND_DESTROYED', message: 'x' }, 'onednn').name).toBe('BackendDestroyedError');
   });
 
   it('maps the addon’s own codes', () => {

@@ -22,6 +22,7 @@ export interface NativeErrorFields {
 
 /** A oneDNN call (or the addon around it) failed in a way recur has no more specific error for. */
 export class OnednnError extends RecurError {
+  override name = 'OnednnError';
   /** The dnnl_status_t value (0 for failures of the addon itself). */
   readonly status: number;
   /** e.g. `dnnl_invalid_arguments`, `dnnl_unimplemented`, or the addon's own code. */
@@ -35,6 +36,7 @@ export class OnednnError extends RecurError {
 
 /** A method was called on a oneDNN backend after `destroy()`. */
 export class BackendDestroyedError extends RecurError {
+  override name = 'BackendDestroyedError';
   constructor(backend: string) {
     super('E_BACKEND_DESTROYED', `Backend "${backend}" was destroyed and cannot be used. Create a new one (createOnednnBackend or useBackend).`);
   }

@@ -18,6 +18,15 @@ export interface CellCacheMeta {
 
 const EMPTY = new Float32Array(0);
 
+/** A weight matrix packed by the addon for the streaming path, and the tensor version it was made at. */
+export interface PackedWeights {
+  /** The matrix it packs is [N, K]. */
+  readonly N: number;
+  readonly K: number;
+  readonly data: Float32Array;
+  version: number;
+}
+
 /** A handle to a float32 host buffer that the oneDNN kernels use in place. */
 export class OnednnTensor implements Tensor {
   readonly backendId: string;
@@ -28,6 +37,13 @@ export class OnednnTensor implements Tensor {
   data: Float32Array;
   /** Set on caches returned by `cellForward({ training: true })`. */
   cacheMeta: CellCacheMeta | null = null;
+  /**
+   * Bumped by every access that may write the buffer ({@link dataOf}); only {@link readOnlyDataOf}
+   * leaves it. A packed copy of a weight matrix is valid while the version it was made at holds.
+   */
+  version = 0;
+  /** Packed copies of this tensor as a weight matrix [N, K] (streaming inference). */
+  packs: PackedWeights[] | null = null;
 
   constructor(backendId: string, shape: readonly number[], data: Float32Array) {
     this.backendId = backendId;
@@ -95,6 +111,7 @@ export class TensorStore {
     t.disposed = true;
     t.data = EMPTY;
     t.cacheMeta = null;
+    t.packs = null;
   }
 
   /** Free every live tensor and drop the pool. */
@@ -113,8 +130,18 @@ export class TensorStore {
   }
 }
 
-/** The buffer of a checked tensor (guards against foreign handle types). */
+/**
+ * The buffer of a checked tensor (guards against foreign handle types). The caller may write it,
+ * so the tensor's version moves on (packed copies of it become stale).
+ */
 export function dataOf(t: Tensor, what: string): Float32Array {
+  const o = readOnlyDataOf(t, what);
+  (t as OnednnTensor).version++;
+  return o;
+}
+
+/** Like {@link dataOf} for a buffer the caller only reads: the version stays (weights of a forward pass). */
+export function readOnlyDataOf(t: Tensor, what: string): Float32Array {
   if (!(t instanceof OnednnTensor)) throw new InvalidArgumentError(what, 'expected a tensor handle created by this oneDNN backend.');
   if (t.disposed) throw new DisposedTensorError(what);
   return t.data;
