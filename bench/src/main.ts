@@ -17,11 +17,12 @@ import type { RunPlan } from './measure.js';
 import { benchFile, repoRoot } from './paths.js';
 import { createBrainPeer } from './peers/brain.js';
 import { createOnnxPeer } from './peers/onnxruntime.js';
+import { createOnnxWebPeers } from './peers/onnxruntime-web.js';
 import { createPytorchPeer } from './peers/pytorch.js';
 import { createTfjsLayersPeer } from './peers/tfjs-layers.js';
 import type { Contender, Unavailable } from './peers/types.js';
 import { recurContenders } from './recur.js';
-import { gflopsOf, markdown, ratios, type BenchReport, type ResultRow } from './report.js';
+import { gflopsOf, isUnstable, markdown, ratios, type BenchReport, type ResultRow } from './report.js';
 import { WORKLOADS } from './workloads.js';
 
 function arg(name: string): string | undefined {
@@ -37,6 +38,8 @@ async function main(): Promise<void> {
   const workloads = WORKLOADS.filter((w) => (only ? only.includes(w.id) : smoke ? !w.sweep : true));
   const unavailable: Unavailable[] = [];
   const notes: string[] = [];
+  const loadStart = os.loadavg();
+  console.log(`load average at start (1, 5, 15 min): ${loadStart.map((x) => x.toFixed(2)).join(', ')} on ${os.cpus().length} CPUs`);
 
   const contenders: Contender[] = [];
   const add = async (name: string, make: () => Promise<Contender | Contender[] | string>) => {
@@ -55,6 +58,7 @@ async function main(): Promise<void> {
   await add('tfjs-layers/wasm', () => createTfjsLayersPeer('wasm'));
   await add('tfjs-layers/cpu', () => createTfjsLayersPeer('cpu'));
   await add('onnxruntime-node/cpu', () => createOnnxPeer());
+  await add('onnxruntime-web/wasm', () => createOnnxWebPeers([1, 2]));
   await add('brain.js', () => createBrainPeer());
   await add('pytorch/cpu', async () => createPytorchPeer(workloads, plan));
   for (const c of contenders) if (c.note) notes.push(c.note);
@@ -71,8 +75,12 @@ async function main(): Promise<void> {
       try {
         const timing = await c.run(w, plan);
         const gflops = gflopsOf(w, timing);
-        rows.push({ workload: w.id, contender: c.name, family: c.family, unit: w.unit, timing, gflops });
-        console.log(`${timing.medianMs.toFixed(3)} ms/${w.unit}  ${gflops.toFixed(2)} GFLOP/s`);
+        const unstable = isUnstable(timing);
+        rows.push({
+          workload: w.id, contender: c.name, family: c.family, unit: w.unit, timing, gflops,
+          ...(unstable ? { unstable } : {}), ...(c.excludeFromRatios ? { excluded: c.excludeFromRatios } : {}),
+        });
+        console.log(`${timing.medianMs.toFixed(3)} ms/${w.unit}  ${gflops.toFixed(2)} GFLOP/s${unstable ? `  UNSTABLE (max/min ${(timing.maxMs / timing.minMs).toFixed(1)})` : ''}`);
       } catch (e) {
         const reason = e instanceof Error ? e.message : String(e);
         rows.push({ workload: w.id, contender: c.name, family: c.family, unit: w.unit, skipped: `failed: ${reason}` });
@@ -86,10 +94,12 @@ async function main(): Promise<void> {
   if (extras) notes.push(extras);
   if (recur.notes.length > 0) notes.push(...recur.notes);
 
+  const loadEnd = os.loadavg();
+  console.log(`load average at end (1, 5, 15 min): ${loadEnd.map((x) => x.toFixed(2)).join(', ')}`);
   const report: BenchReport = {
     date: new Date().toISOString(),
     mode: smoke ? 'smoke' : 'full',
-    machine: { node: process.version, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', platform: `${process.platform}-${process.arch}` },
+    machine: { node: process.version, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', platform: `${process.platform}-${process.arch}`, loadStart, loadEnd },
     plan,
     workloads,
     rows,

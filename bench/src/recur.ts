@@ -2,6 +2,7 @@
  * recur's own rows: every recur backend that can be created here, driven through @recur/core's
  * public API exactly as a user would (createModel → trainStep / predict / step).
  */
+import os from 'node:os';
 import type { Backend } from '@recur/backend';
 import { Optimizer, createModel, trainStep, type Model } from '@recur/core';
 import { measure, type RunPlan } from './measure.js';
@@ -39,10 +40,24 @@ async function createWebgpuSource(): Promise<{ backend: Backend; label: string; 
   return { backend, label: 'webgpu' };
 }
 
+/** recur/wasm rows: 1 thread, 2 threads, and the default (the cores available, at most 8) when more. */
+const WASM_THREADS = [...new Set([1, 2, Math.min(8, os.availableParallelism())])];
+
+/**
+ * The WASM backend on `threads` threads, labelled with the count it really runs (where shared memory
+ * is unavailable it falls back to 1 and the note says why).
+ */
+async function createWasmSource(threads: number): Promise<{ backend: Backend; label: string; note?: string }> {
+  const backend = await (await import('@recur/backend-wasm')).createWasmBackend({ threads });
+  const label = `wasm ×${backend.threads}`;
+  if (backend.threads !== threads) return { backend, label, note: `recur/wasm asked for ${threads} threads ran on ${backend.threads}: ${backend.threadsUnavailable ?? 'unknown reason'}` };
+  return { backend, label };
+}
+
 /** Backends are imported lazily, so a backend that is not built or cannot run is reported, not fatal. */
 const SOURCES: readonly BackendSource[] = [
   { name: 'cpu', create: async () => (await import('@recur/backend-cpu')).createCpuBackend() },
-  { name: 'wasm', create: async () => (await import('@recur/backend-wasm')).createWasmBackend() },
+  ...WASM_THREADS.map((threads) => ({ name: `wasm ×${threads}`, create: () => createWasmSource(threads) })),
   { name: 'tfjs-wasm', create: async () => (await import('@recur/backend-tfjs')).createTfjsBackend({ engine: 'wasm' }) },
   { name: 'tfjs-cpu', create: async () => (await import('@recur/backend-tfjs')).createTfjsBackend({ engine: 'cpu' }) },
   { name: 'webgpu', create: createWebgpuSource },
@@ -66,8 +81,8 @@ function modelFor(w: Workload, backend: Backend): Model {
   );
 }
 
-/** Backends the T/H/B scaling sweeps run on. */
-const SWEEP_BACKENDS = new Set(['cpu', 'wasm']);
+/** Backends the T/H/B scaling sweeps run on (wasm: its default thread count). */
+const SWEEP_BACKENDS = new Set(['cpu', `wasm ×${WASM_THREADS[WASM_THREADS.length - 1]}`]);
 
 function contender(name: string, backend: Backend): Contender {
   return {
