@@ -61,7 +61,7 @@ async function main(): Promise<void> {
   await add('onnxruntime-web/wasm', () => createOnnxWebPeers([1, 2]));
   await add('brain.js', () => createBrainPeer());
   await add('pytorch/cpu', async () => createPytorchPeer(workloads, plan));
-  for (const c of contenders) if (c.note) notes.push(c.note);
+  for (const c of contenders) if (c.note && !notes.includes(c.note)) notes.push(c.note);
 
   const rows: ResultRow[] = [];
   for (const w of workloads) {

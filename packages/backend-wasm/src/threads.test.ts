@@ -61,9 +61,10 @@ async function runAll(backend: WasmBackend, cell: CellKind, s: Shape, seed: numb
     dc0: lstm ? zeros([B, H]) : null,
   };
   backend.cellBackward({ ...shape, ...w, x, h0, c0, cache, dy: up(T * B * H, [T, B, H]), dhN: up(B * H, [B, H]), dcN: lstm ? up(B * H, [B, H]) : null, ...g });
-  const out: Record<string, Float32Array> = { y: await backend.read(y), hN: await backend.read(hN), cache: await backend.read(cache) };
-  if (cN) out.cN = await backend.read(cN);
-  for (const [k, v] of Object.entries(g)) if (v) out[k] = await backend.read(v);
+  const read = async (x: Tensor) => Float32Array.from(await backend.read(x));
+  const out: Record<string, Float32Array> = { y: await read(y), hN: await read(hN), cache: await read(cache) };
+  if (cN) out.cN = await read(cN);
+  for (const [k, v] of Object.entries(g)) if (v) out[k] = await read(v);
   for (const x of t) backend.dispose(x);
   return out;
 }

@@ -100,6 +100,8 @@ export interface WasmBackend extends Backend {
   readonly threads: number;
   /** Why fewer threads than asked for run (e.g. no SharedArrayBuffer), or null. */
   readonly threadsUnavailable: string | null;
+  /** Cell kernel calls (forward or backward) so far that ran on more than one thread. */
+  readonly parallelRuns: number;
 }
 
 /** The cores this runtime reports: `os.availableParallelism()` in Node, `navigator.hardwareConcurrency` in browsers. */
@@ -220,6 +222,7 @@ class WasmKernelBackend implements WasmBackend {
   private viewGeneration = 0;
   private pool: WorkerPool | null = null;
   private ctl = 0;
+  parallelRuns = 0;
 
   constructor(
     private readonly mem: WebAssembly.Memory,
@@ -257,8 +260,10 @@ class WasmKernelBackend implements WasmBackend {
 
   /** Run a cell kernel on `nt` threads (the calling thread alone when nt = 1). */
   private runKernel(kernel: PoolKernel, args: number[], nt: number): void {
-    if (nt > 1 && this.pool !== null) this.pool.run(kernel, args, nt);
-    else (this.k[kernel] as (...a: number[]) => void)(...args, 0, 1, this.ctl, 0);
+    if (nt > 1 && this.pool !== null) {
+      this.pool.run(kernel, args, nt);
+      this.parallelRuns++;
+    } else (this.k[kernel] as (...a: number[]) => void)(...args, 0, 1, this.ctl, 0);
   }
 
   // ---- memory ------------------------------------------------------------------------------------
