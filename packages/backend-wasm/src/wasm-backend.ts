@@ -258,12 +258,10 @@ class WasmKernelBackend implements WasmBackend {
     return Math.max(1, Math.min(this.pool.threads, Math.ceil(H / 8)));
   }
 
-  /** Run a cell kernel on `nt` threads (the calling thread alone when nt = 1). */
-  private runKernel(kernel: PoolKernel, args: number[], nt: number): void {
-    if (nt > 1 && this.pool !== null) {
-      this.pool.run(kernel, args, nt);
-      this.parallelRuns++;
-    } else (this.k[kernel] as (...a: number[]) => void)(...args, 0, 1, this.ctl, 0);
+  /** Run a cell kernel on `nt` > 1 threads of the pool. */
+  private runOnThreads(kernel: PoolKernel, args: number[], nt: number): void {
+    this.pool!.run(kernel, args, nt);
+    this.parallelRuns++;
   }
 
   // ---- memory ------------------------------------------------------------------------------------
@@ -557,15 +555,19 @@ class WasmKernelBackend implements WasmBackend {
     const nt = this.threadsFor(r.G, B, H);
     const scratch = this.scratch(this.k.forwardScratchBytes(kind, T, B, I, H, training ? 1 : 0, nt));
     const lstm = kind === 2;
-    this.runKernel('cellForward', [
-      kind, T, B, I, H, r.reverse ? 1 : 0, lens,
-      (p.x as WasmTensor).ptr, (p.wIh as WasmTensor).ptr, (p.wHh as WasmTensor).ptr,
-      p.bIh ? (p.bIh as WasmTensor).ptr : 0, p.bHh ? (p.bHh as WasmTensor).ptr : 0,
-      p.h0 ? (p.h0 as WasmTensor).ptr : 0, lstm && p.c0 ? (p.c0 as WasmTensor).ptr : 0,
-      (p.y as WasmTensor).ptr, r.yStride, r.yOffset,
-      (p.hN as WasmTensor).ptr, lstm && p.cN ? (p.cN as WasmTensor).ptr : 0,
-      cache ? cache.ptr : 0, scratch,
-    ], nt);
+    const k = this.k;
+    const xp = (p.x as WasmTensor).ptr, wIh = (p.wIh as WasmTensor).ptr, wHh = (p.wHh as WasmTensor).ptr;
+    const bIh = p.bIh ? (p.bIh as WasmTensor).ptr : 0, bHh = p.bHh ? (p.bHh as WasmTensor).ptr : 0;
+    const h0 = p.h0 ? (p.h0 as WasmTensor).ptr : 0, c0 = lstm && p.c0 ? (p.c0 as WasmTensor).ptr : 0;
+    const y = (p.y as WasmTensor).ptr, hN = (p.hN as WasmTensor).ptr, cN = lstm && p.cN ? (p.cN as WasmTensor).ptr : 0;
+    const cp = cache ? cache.ptr : 0;
+    const rev = r.reverse ? 1 : 0;
+    if (nt > 1) {
+      this.runOnThreads('cellForward', [kind, T, B, I, H, rev, lens, xp, wIh, wHh, bIh, bHh, h0, c0, y, r.yStride, r.yOffset, hN, cN, cp, scratch], nt);
+    } else {
+      // the calling thread alone (streaming lands here: no array, no spread on the hot path)
+      k.cellForward(kind, T, B, I, H, rev, lens, xp, wIh, wHh, bIh, bHh, h0, c0, y, r.yStride, r.yOffset, hN, cN, cp, scratch, 0, 1, this.ctl, 0);
+    }
     return cache;
   }
 
@@ -589,7 +591,7 @@ class WasmKernelBackend implements WasmBackend {
     const lens = this.lengths(r.lengths, B);
     const nt = this.threadsFor(r.G, B, H);
     const scratch = this.scratch(this.k.backwardScratchBytes(kind, T, B, I, H, nt));
-    this.runKernel('cellBackward', [
+    const args = [
       kind, T, B, I, H, r.reverse ? 1 : 0, lens,
       (p.x as WasmTensor).ptr, (p.wIh as WasmTensor).ptr, (p.wHh as WasmTensor).ptr, (p.cache as WasmTensor).ptr,
       p.dy ? (p.dy as WasmTensor).ptr : 0, r.yStride, r.yOffset,
@@ -597,7 +599,9 @@ class WasmKernelBackend implements WasmBackend {
       p.dx ? (p.dx as WasmTensor).ptr : 0, (p.dWih as WasmTensor).ptr, (p.dWhh as WasmTensor).ptr,
       p.dbIh ? (p.dbIh as WasmTensor).ptr : 0, p.dbHh ? (p.dbHh as WasmTensor).ptr : 0,
       p.dh0 ? (p.dh0 as WasmTensor).ptr : 0, lstm && p.dc0 ? (p.dc0 as WasmTensor).ptr : 0, scratch,
-    ], nt);
+    ];
+    if (nt > 1) this.runOnThreads('cellBackward', args, nt);
+    else (this.k.cellBackward as (...a: number[]) => void)(...args, 0, 1, this.ctl, 0);
   }
 
   // ---- training ----------------------------------------------------------------------------------
