@@ -15,8 +15,16 @@
 /** Split granularity (elements). A multiple of MR (4) and NR (8). */
 export const CHUNK: i32 = 8;
 
-/** Spins on the generation word before falling back to `memory.atomic.wait`. */
-const SPIN: i32 = 20000;
+/**
+ * Spins on the generation word before sleeping in `memory.atomic.wait`, adapted per thread: when
+ * the cores are free, partners arrive within microseconds and spinning beats a futex wake-up (tens
+ * of µs); when the threads share a core (a loaded machine), spinning only burns the partner's time
+ * slice. So a barrier that had to sleep halves this thread's spin budget, and one that ended while
+ * spinning doubles it, between {@link SPIN_MIN} and {@link SPIN_MAX} (about 0.1 ms).
+ */
+const SPIN_MIN: i32 = 256;
+const SPIN_MAX: i32 = 131072;
+let spinLimit: i32 = SPIN_MAX;
 
 /** First element of thread `tid`'s share of `count` elements split into CHUNK-sized pieces. */
 // @ts-ignore: decorator
@@ -41,8 +49,14 @@ export function barrier(ctl: usize, nt: i32, canBlock: bool): void {
     return;
   }
   let spins = 0;
+  let slept = false;
   while (atomic.load<i32>(ctl, 4) == gen) {
     if (atomic.load<i32>(ctl, 8) != 0) return;
-    if (canBlock && ++spins > SPIN) atomic.wait<i32>(ctl + 4, gen, 1000000);
+    if (canBlock && ++spins > spinLimit) {
+      slept = true;
+      atomic.wait<i32>(ctl + 4, gen, 1000000);
+    }
   }
+  if (slept) spinLimit = max(SPIN_MIN, spinLimit >> 1);
+  else spinLimit = min(SPIN_MAX, spinLimit << 1);
 }

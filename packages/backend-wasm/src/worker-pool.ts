@@ -81,11 +81,12 @@ function workerMain(): void {
       port.postMessage({ error: e instanceof Error ? e.message : String(e) });
       return;
     }
-    port.postMessage({ ready: true });
     const i32 = new Int32Array(init.memory.buffer, init.ctl, 128);
     const f64 = new Float64Array(init.memory.buffer, init.ctl + 64, (512 - 64) / 8);
     const fns = init.kernels.map((k) => instance.exports[k] as (...a: number[]) => void);
+    // read the job generation BEFORE saying ready: the host may post the first job right after
     let seen = Atomics.load(i32, 4);
+    port.postMessage({ ready: true });
     for (;;) {
       let spins = 0;
       while (Atomics.load(i32, 4) === seen) {
