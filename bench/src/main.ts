@@ -6,7 +6,9 @@
  *   pnpm bench                      full run (≥ 20 timed iterations per workload)
  *   pnpm bench --smoke              CI mode: 1 warm-up, 2 iterations, W1–W5 only; asserts nothing
  *   pnpm bench --only W1,W4         a subset of workloads
- *   pnpm bench --skip tfjs-layers/cpu,brain.js
+ *   pnpm bench --skip tfjs-layers/cpu,brain.js   (a name also skips its labelled variants:
+ *                                                 `recur/webgpu` skips `recur/webgpu (SwiftShader)`,
+ *                                                 `pytorch/cpu` skips `pytorch/cpu (2.13.0+cpu)`)
  *   pnpm bench --out DIR            where to write the results
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
@@ -34,7 +36,8 @@ async function main(): Promise<void> {
   const smoke = process.argv.includes('--smoke');
   const plan: RunPlan = smoke ? { warmup: 0, iterations: 1 } : { warmup: 3, iterations: 20 };
   const only = arg('only')?.split(',');
-  const skip = new Set(arg('skip')?.split(',') ?? []);
+  const skipList = arg('skip')?.split(',') ?? [];
+  const skip = { has: (name: string) => skipList.some((s) => name === s || name.startsWith(`${s} `)) };
   const workloads = WORKLOADS.filter((w) => (only ? only.includes(w.id) : smoke ? !w.sweep : true));
   const unavailable: Unavailable[] = [];
   const notes: string[] = [];
