@@ -6,7 +6,9 @@
  *   pnpm bench                      full run (≥ 20 timed iterations per workload)
  *   pnpm bench --smoke              CI mode: 1 warm-up, 2 iterations, W1–W5 only; asserts nothing
  *   pnpm bench --only W1,W4         a subset of workloads
- *   pnpm bench --skip tfjs-layers/cpu,brain.js
+ *   pnpm bench --skip tfjs-layers/cpu,brain.js   (a name also skips its labelled variants:
+ *                                                 `recur/webgpu` skips `recur/webgpu (SwiftShader)`,
+ *                                                 `pytorch/cpu` skips `pytorch/cpu (2.13.0+cpu)`)
  *   pnpm bench --out DIR            where to write the results
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
@@ -17,11 +19,12 @@ import type { RunPlan } from './measure.js';
 import { benchFile, repoRoot } from './paths.js';
 import { createBrainPeer } from './peers/brain.js';
 import { createOnnxPeer } from './peers/onnxruntime.js';
+import { createOnnxWebPeers } from './peers/onnxruntime-web.js';
 import { createPytorchPeer } from './peers/pytorch.js';
 import { createTfjsLayersPeer } from './peers/tfjs-layers.js';
 import type { Contender, Unavailable } from './peers/types.js';
 import { recurContenders } from './recur.js';
-import { gflopsOf, markdown, ratios, type BenchReport, type ResultRow } from './report.js';
+import { gflopsOf, isUnstable, markdown, ratios, type BenchReport, type ResultRow } from './report.js';
 import { WORKLOADS } from './workloads.js';
 
 function arg(name: string): string | undefined {
@@ -33,10 +36,13 @@ async function main(): Promise<void> {
   const smoke = process.argv.includes('--smoke');
   const plan: RunPlan = smoke ? { warmup: 0, iterations: 1 } : { warmup: 3, iterations: 20 };
   const only = arg('only')?.split(',');
-  const skip = new Set(arg('skip')?.split(',') ?? []);
+  const skipList = arg('skip')?.split(',') ?? [];
+  const skip = { has: (name: string) => skipList.some((s) => name === s || name.startsWith(`${s} `)) };
   const workloads = WORKLOADS.filter((w) => (only ? only.includes(w.id) : smoke ? !w.sweep : true));
   const unavailable: Unavailable[] = [];
   const notes: string[] = [];
+  const loadStart = os.loadavg();
+  console.log(`load average at start (1, 5, 15 min): ${loadStart.map((x) => x.toFixed(2)).join(', ')} on ${os.cpus().length} CPUs`);
 
   const contenders: Contender[] = [];
   const add = async (name: string, make: () => Promise<Contender | Contender[] | string>) => {
@@ -55,10 +61,11 @@ async function main(): Promise<void> {
   await add('tfjs-layers/wasm', () => createTfjsLayersPeer('wasm'));
   await add('tfjs-layers/cpu', () => createTfjsLayersPeer('cpu'));
   await add('onnxruntime-node/cpu', () => createOnnxPeer());
+  await add('onnxruntime-web/wasm', () => createOnnxWebPeers([1, 2]));
   await add('brain.js', () => createBrainPeer());
   await add('pytorch/cpu', async () => createPytorchPeer(workloads, plan));
   await add('pytorch/cpu-1thread', async () => createPytorchPeer(workloads, plan, 1));
-  for (const c of contenders) if (c.note) notes.push(c.note);
+  for (const c of contenders) if (c.note && !notes.includes(c.note)) notes.push(c.note);
 
   const rows: ResultRow[] = [];
   for (const w of workloads) {
@@ -72,8 +79,12 @@ async function main(): Promise<void> {
       try {
         const timing = await c.run(w, plan);
         const gflops = gflopsOf(w, timing);
-        rows.push({ workload: w.id, contender: c.name, family: c.family, unit: w.unit, timing, gflops });
-        console.log(`${timing.medianMs.toFixed(3)} ms/${w.unit}  ${gflops.toFixed(2)} GFLOP/s`);
+        const unstable = isUnstable(timing);
+        rows.push({
+          workload: w.id, contender: c.name, family: c.family, unit: w.unit, timing, gflops,
+          ...(unstable ? { unstable } : {}), ...(c.excludeFromRatios ? { excluded: c.excludeFromRatios } : {}),
+        });
+        console.log(`${timing.medianMs.toFixed(3)} ms/${w.unit}  ${gflops.toFixed(2)} GFLOP/s${unstable ? `  UNSTABLE (max/min ${(timing.maxMs / timing.minMs).toFixed(1)})` : ''}`);
       } catch (e) {
         const reason = e instanceof Error ? e.message : String(e);
         rows.push({ workload: w.id, contender: c.name, family: c.family, unit: w.unit, skipped: `failed: ${reason}` });
@@ -87,10 +98,12 @@ async function main(): Promise<void> {
   if (extras) notes.push(extras);
   if (recur.notes.length > 0) notes.push(...recur.notes);
 
+  const loadEnd = os.loadavg();
+  console.log(`load average at end (1, 5, 15 min): ${loadEnd.map((x) => x.toFixed(2)).join(', ')}`);
   const report: BenchReport = {
     date: new Date().toISOString(),
     mode: smoke ? 'smoke' : 'full',
-    machine: { node: process.version, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', platform: `${process.platform}-${process.arch}` },
+    machine: { node: process.version, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', platform: `${process.platform}-${process.arch}`, loadStart, loadEnd },
     plan,
     workloads,
     rows,

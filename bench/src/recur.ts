@@ -3,6 +3,7 @@
  * public API exactly as a user would (createModel → trainStep / predict / step).
  */
 import { existsSync } from 'node:fs';
+import os from 'node:os';
 import { getBackend, listBackends, type Backend } from '@recur/backend';
 import { discoverBackendPackages } from './discover-backends.js';
 import { Optimizer, createModel, trainStep, type Model } from '@recur/core';
@@ -25,6 +26,20 @@ function useSwiftShaderWhenNoDriverIsSet(): void {
   if (!process.env.VK_ICD_FILENAMES && existsSync(swiftshader)) process.env.VK_ICD_FILENAMES = swiftshader;
 }
 
+/** recur/wasm rows: 1 thread, 2 threads, and the default (the cores available, at most 8) when more. */
+const WASM_THREADS = [...new Set([1, 2, Math.min(8, os.availableParallelism())])];
+
+/**
+ * The WASM backend on `threads` threads, labelled with the count it really runs (where shared memory
+ * is unavailable it falls back to 1 and the note says why).
+ */
+async function createWasmSource(threads: number): Promise<{ backend: Backend; label: string; note?: string }> {
+  const backend = await (await import('@recur/backend-wasm')).createWasmBackend({ threads });
+  const label = `wasm ×${backend.threads}`;
+  if (backend.threads !== threads) return { backend, label, note: `recur/wasm asked for ${threads} threads ran on ${backend.threads}: ${backend.threadsUnavailable ?? 'unknown reason'}` };
+  return { backend, label };
+}
+
 /**
  * One source per registry name of every discovered backend package: the package's own
  * `register()` (its defaults), then `getBackend(name)`. A backend on a software adapter (its probe
@@ -40,6 +55,11 @@ async function backendSources(unavailable: Unavailable[]): Promise<BackendSource
     }
     found.info.register();
     for (const variant of found.info.variants) {
+      if (variant.name === 'wasm') {
+        // The WASM backend is measured at 1 and 2 threads (and the default count where larger).
+        for (const threads of WASM_THREADS) sources.push({ name: `wasm ×${threads}`, create: () => createWasmSource(threads) });
+        continue;
+      }
       sources.push({
         name: variant.name,
         create: async () => {
@@ -74,8 +94,8 @@ function modelFor(w: Workload, backend: Backend): Model {
   );
 }
 
-/** Backends the T/H/B scaling sweeps run on. */
-const SWEEP_BACKENDS = new Set(['cpu', 'wasm']);
+/** Backends the T/H/B scaling sweeps run on (wasm: its default thread count). */
+const SWEEP_BACKENDS = new Set(['cpu', `wasm ×${WASM_THREADS[WASM_THREADS.length - 1]}`]);
 
 function contender(name: string, backend: Backend): Contender {
   return {

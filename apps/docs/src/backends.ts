@@ -27,6 +27,9 @@ export interface BackendSources {
   readonly wasmUrl?: string;
   /** The relaxed-SIMD build, used where the browser validates relaxed SIMD. */
   readonly wasmRelaxedUrl?: string;
+  /** The shared-memory (threaded) builds, used where the page is cross-origin isolated. */
+  readonly wasmThreadsUrl?: string;
+  readonly wasmRelaxedThreadsUrl?: string;
 }
 
 /** The kernels' URL for this runtime, or undefined to let the backend find them itself. */
@@ -52,6 +55,23 @@ export async function withAvailableBackends(error: unknown, runs: (name: DemoBac
   return new BackendUnavailableError(error.backend, error.reason, available);
 }
 
+
+/** The threaded kernels' URL for this runtime (same rule as {@link wasmSourceFor}). */
+export function wasmThreadsSourceFor(sources: BackendSources, relaxed: boolean = relaxedSimdSupported()): string | undefined {
+  return relaxed && sources.wasmRelaxedThreadsUrl !== undefined ? sources.wasmRelaxedThreadsUrl : sources.wasmThreadsUrl;
+}
+
+/**
+ * How a backend ran, for the demo's status line: its name, and for WASM its thread count (or why it
+ * runs on one thread), e.g. "wasm on 2 threads".
+ */
+export function describeBackend(backend: Backend): string {
+  const b = backend as Backend & { threads?: number; threadsUnavailable?: string | null };
+  if (b.name !== 'wasm' || b.threads === undefined) return b.name;
+  if (b.threads > 1) return `wasm on ${b.threads} threads`;
+  return b.threadsUnavailable ? `wasm on 1 thread (${b.threadsUnavailable})` : 'wasm on 1 thread';
+}
+
 /** Create a backend by name; an unavailable one throws a BackendUnavailableError that lists the ones that run here. */
 export async function createDemoBackend(name: DemoBackendName, sources: BackendSources = {}): Promise<Backend> {
   try {
@@ -66,8 +86,10 @@ async function createByName(name: DemoBackendName, sources: BackendSources): Pro
     case 'cpu':
       return createCpuBackend();
     case 'wasm': {
+      // threads: the default (the browser's cores) where the page is cross-origin isolated
       const wasm = wasmSourceFor(sources);
-      return createWasmBackend(wasm === undefined ? {} : { wasm });
+      const wasmThreads = wasmThreadsSourceFor(sources);
+      return createWasmBackend({ ...(wasm === undefined ? {} : { wasm }), ...(wasmThreads === undefined ? {} : { wasmThreads }) });
     }
     case 'webgpu':
       return createWebgpuBackend();

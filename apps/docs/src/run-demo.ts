@@ -2,7 +2,7 @@
  * Runs one demo by name on one backend and reports through a callback: the worker's body,
  * kept separate so it can run anywhere (a worker, the page, a test).
  */
-import { createDemoBackend, type BackendSources, type DemoBackendName } from './backends.js';
+import { createDemoBackend, describeBackend, type BackendSources, type DemoBackendName } from './backends.js';
 import { runForecast, type SeriesJson } from './demos/forecast.js';
 import { runGates } from './demos/gates.js';
 import { runRecall, type WordsJson } from './demos/recall.js';
@@ -62,7 +62,7 @@ export async function runDemo(request: DemoRequest, sources: BackendSources, pos
       default:
         throw new Error(`unknown demo "${String(request.demo)}"; use one of ${DEMO_NAMES.join(', ')}`);
     }
-    post({ id, type: 'result', output, backend: backend.name, ms: performance.now() - started });
+    post({ id, type: 'result', output, backend: describeBackend(backend), ms: performance.now() - started });
   } catch (e) {
     post({ id, type: 'error', message: e instanceof Error ? `${e.name}: ${e.message}` : String(e) });
   } finally {

@@ -6,6 +6,9 @@
 // at src/, where no .wasm lives), so the worker passes their URLs explicitly.
 import wasmUrl from '../../../packages/backend-wasm/dist/recur.wasm?url';
 import wasmRelaxedUrl from '../../../packages/backend-wasm/dist/recur-relaxed.wasm?url';
+// the shared-memory builds, which the backend's worker pool runs where the page is cross-origin isolated
+import wasmThreadsUrl from '../../../packages/backend-wasm/dist/recur-threads.wasm?url';
+import wasmRelaxedThreadsUrl from '../../../packages/backend-wasm/dist/recur-relaxed-threads.wasm?url';
 import { runDemo, type DemoRequest, type DemoMessage } from './run-demo.js';
 
 interface WorkerScope {
@@ -15,5 +18,5 @@ interface WorkerScope {
 
 const scope = self as unknown as WorkerScope;
 scope.onmessage = (e) => {
-  void runDemo(e.data, { wasmUrl, wasmRelaxedUrl }, (m) => scope.postMessage(m));
+  void runDemo(e.data, { wasmUrl, wasmRelaxedUrl, wasmThreadsUrl, wasmRelaxedThreadsUrl }, (m) => scope.postMessage(m));
 };

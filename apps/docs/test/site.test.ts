@@ -167,6 +167,10 @@ describe.skipIf(!hasChromium)('docs site in headless chromium', () => {
     await page.goto(`${server.origin}/demos/?test=1`, { waitUntil: 'load' });
     await page.waitForSelector('[data-demo]');
     const hasGpu = await page.evaluate(() => 'gpu' in navigator && Boolean((navigator as { gpu?: unknown }).gpu));
+    // the site is served cross-origin isolated, so the WASM demos get SharedArrayBuffer and threads
+    const isolation = await page.evaluate(() => ({ isolated: globalThis.crossOriginIsolated, cores: navigator.hardwareConcurrency }));
+    expect(isolation.isolated, 'the demos page must be cross-origin isolated (COOP/COEP headers)').toBe(true);
+    const wantThreads = Math.min(8, isolation.cores);
     const demos = await page.$$eval('[data-demo]', (els) => els.map((e) => e.getAttribute('data-demo')!));
     expect(demos).toEqual(['telephone', 'gates', 'recall', 'forecast']);
     const ran: string[] = [];
@@ -184,6 +188,8 @@ describe.skipIf(!hasChromium)('docs site in headless chromium', () => {
         const status = await root.locator('[data-status]').innerText();
         expect(await root.getAttribute('data-state'), `${demo} on ${backend}: ${status}`).toBe('done');
         expect(status).toContain(backend);
+        // the WASM backend reports the threads it ran on (its worker pool: all the browser's cores)
+        if (backend === 'wasm' && wantThreads > 1) expect(status, `${demo} on wasm`).toContain(`wasm on ${wantThreads} threads`);
         const charts = await root.locator('[data-chart] svg').count();
         expect(charts, `${demo} on ${backend}`).toBeGreaterThan(0);
         const marks = await root.locator('[data-chart] svg .mark-line path, [data-chart] svg .mark-rect path, [data-chart] svg .mark-symbol path, [data-chart] svg .mark-rule line').count();

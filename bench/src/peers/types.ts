@@ -15,6 +15,8 @@ export interface Contender {
   close?(): Promise<void> | void;
   /** A note printed under the table (e.g. "batch-1 workloads only"). */
   readonly note?: string;
+  /** Measured and shown, but left out of the ratio table, for this reason (e.g. an old PyTorch). */
+  readonly excludeFromRatios?: string;
 }
 
 /** A contender that could not be created here, with the reason that is printed. */

@@ -21,9 +21,19 @@
  * Training cache layout (floats):
  *   [ H_prev TB·H | gates TB·GH | lstm: C_prev TB·H, tanh(c_t) TB·H | gru: W_hn h + b_hn TB·H ]
  * Row block t holds what step t saw or made (time index, not visit order).
+ *
+ * Threads (tid of nt; nt = 1 in the single-thread build). Work is split by output, never by a
+ * reduction, so results are bit-identical for every nt (threads.ts):
+ *   - XG and the backward GEMMs over all TB rows: rows of the output (gemmRows).
+ *   - the step loop: hidden units [j0, j1) (whole chunks of 8). A thread computes the columns
+ *     g·H + j0 … g·H + j1 of every gate block g of the recurrent GEMM and the gate math of those
+ *     units; h is double-buffered (read h_t, write h_{t+1}) so one barrier per step suffices.
+ *   - backward per step: a thread's units of dG[t], a barrier, then its columns of
+ *     dh_{t−1} += dG_hh[t]·W_hh. Bias sums: columns of dG.
  */
 import { sigmoidS, sigmoidV, tanhS, tanhV } from './simd-math';
-import { gemm, gemmPackedB, gemmScratchBytes, gemmSmall, MR, PACK_A_BYTES, packB, packedBBytes, roundUp } from './gemm';
+import { gemmPackedB, gemmPackedBSegs, gemmRows, gemmScratchBytes, gemmSmall, MR, NR, PACK_A_BYTES, packB, packedBBytes, roundUp } from './gemm';
+import { barrier, partLo } from './threads';
 
 export const RNN_TANH: i32 = 0;
 export const RNN_RELU: i32 = 1;
@@ -53,29 +63,46 @@ function a16(x: i32): i32 {
 
 // ---- forward ----------------------------------------------------------------------------------
 
-/** Scratch bytes {@link cellForward} needs. */
-export function forwardScratchBytes(kind: i32, T: i32, B: i32, I: i32, H: i32, training: bool): i32 {
-  const GH = gateCount(kind) * H;
+/** Per-thread GEMM work area of {@link cellForward}. */
+function forwardWorkBytes(T: i32, B: i32, I: i32, GH: i32): i32 {
+  return a16(max(gemmScratchBytes(T * B, GH, I), PACK_A_BYTES));
+}
+
+/** Bytes of one gate block of packed W_hhᵀ (H×H, panels of NR columns). */
+// @ts-ignore: decorator
+@inline
+function gateBlockPackBytes(H: i32): i32 {
+  return a16(packedBBytes(H, H));
+}
+
+/** Scratch bytes {@link cellForward} needs with `nt` threads. */
+export function forwardScratchBytes(kind: i32, T: i32, B: i32, I: i32, H: i32, training: bool, nt: i32): i32 {
+  const G = gateCount(kind);
+  const GH = G * H;
   const TB = T * B;
   let n = training ? 0 : a16(TB * GH * 4); // XG (in the cache when training)
   if (kind == GRU) n += a16(B * GH * 4); // HG
-  if (B >= MR) n += a16(packedBBytes(H, GH)); // packed W_hhᵀ
-  n += a16(max(gemmScratchBytes(TB, GH, I), PACK_A_BYTES));
+  n += a16(B * H * 4); // second state buffer (h is double-buffered)
+  if (B >= MR) n += G * gateBlockPackBytes(H); // packed W_hhᵀ, one block per gate
+  n += max(nt, 1) * forwardWorkBytes(T, B, I, GH);
   return n;
 }
 
-/** y row of padding: zeros. */
+/** Zero `n` floats. */
 // @ts-ignore: decorator
 @inline
-function zeroRow(p: usize, H: i32): void {
-  memory.fill(p, 0, <usize>(H * 4));
+function zeroRow(p: usize, n: i32): void {
+  memory.fill(p, 0, <usize>(n * 4));
 }
 
-/** LSTM gate math for one row. pre: [i f g o] pre-activations (overwritten with activations). */
-function lstmForwardRow(pre: usize, h: usize, c: usize, yrow: usize, aux: usize, H: i32): void {
+/**
+ * LSTM gate math for n units of one row (gate blocks H apart). pre: [i f g o] pre-activations
+ * (overwritten with activations); c is updated in place; h' goes to hOut and yrow.
+ */
+function lstmForwardRow(pre: usize, c: usize, hOut: usize, yrow: usize, aux: usize, n: i32, H: i32): void {
   const H4 = <usize>(H * 4);
   let j = 0;
-  for (; j + 4 <= H; j += 4) {
+  for (; j + 4 <= n; j += 4) {
     const o = <usize>(j * 4);
     const pi = pre + o;
     const ig = sigmoidV(v128.load(pi));
@@ -87,7 +114,7 @@ function lstmForwardRow(pre: usize, h: usize, c: usize, yrow: usize, aux: usize,
     const tc = tanhV(cn);
     const hn = f32x4.mul(og, tc);
     v128.store(c + o, cn);
-    v128.store(h + o, hn);
+    v128.store(hOut + o, hn);
     v128.store(yrow + o, hn);
     v128.store(pi, ig);
     v128.store(pi + H4, fg);
@@ -95,7 +122,7 @@ function lstmForwardRow(pre: usize, h: usize, c: usize, yrow: usize, aux: usize,
     v128.store(pi + 3 * H4, og);
     if (aux != 0) v128.store(aux + o, tc);
   }
-  for (; j < H; j++) {
+  for (; j < n; j++) {
     const o = <usize>(j * 4);
     const pi = pre + o;
     const ig = sigmoidS(load<f32>(pi));
@@ -106,7 +133,7 @@ function lstmForwardRow(pre: usize, h: usize, c: usize, yrow: usize, aux: usize,
     const tc = tanhS(cn);
     const hn = og * tc;
     store<f32>(c + o, cn);
-    store<f32>(h + o, hn);
+    store<f32>(hOut + o, hn);
     store<f32>(yrow + o, hn);
     store<f32>(pi, ig);
     store<f32>(pi + H4, fg);
@@ -116,11 +143,11 @@ function lstmForwardRow(pre: usize, h: usize, c: usize, yrow: usize, aux: usize,
   }
 }
 
-/** GRU gate math for one row. pre: [x_r x_z x_n] (overwritten with r z n); hg: [h_r h_z h_n]. */
-function gruForwardRow(pre: usize, hg: usize, h: usize, yrow: usize, aux: usize, H: i32): void {
+/** GRU gate math for n units of one row. pre: [x_r x_z x_n] (overwritten with r z n); hg: [h_r h_z h_n]. */
+function gruForwardRow(pre: usize, hg: usize, hIn: usize, hOut: usize, yrow: usize, aux: usize, n: i32, H: i32): void {
   const H4 = <usize>(H * 4);
   let j = 0;
-  for (; j + 4 <= H; j += 4) {
+  for (; j + 4 <= n; j += 4) {
     const o = <usize>(j * 4);
     const pi = pre + o;
     const ph = hg + o;
@@ -128,52 +155,52 @@ function gruForwardRow(pre: usize, hg: usize, h: usize, yrow: usize, aux: usize,
     const r = sigmoidV(f32x4.add(v128.load(pi), v128.load(ph)));
     const z = sigmoidV(f32x4.add(v128.load(pi + H4), v128.load(ph + H4)));
     const hn = v128.load(ph + 2 * H4);
-    const n = tanhV(f32x4.add(v128.load(pi + 2 * H4), f32x4.mul(r, hn)));
-    const hp = v128.load(h + o);
-    const hnew = f32x4.add(n, f32x4.mul(z, f32x4.sub(hp, n)));
-    v128.store(h + o, hnew);
+    const nn = tanhV(f32x4.add(v128.load(pi + 2 * H4), f32x4.mul(r, hn)));
+    const hp = v128.load(hIn + o);
+    const hnew = f32x4.add(nn, f32x4.mul(z, f32x4.sub(hp, nn)));
+    v128.store(hOut + o, hnew);
     v128.store(yrow + o, hnew);
     v128.store(pi, r);
     v128.store(pi + H4, z);
-    v128.store(pi + 2 * H4, n);
+    v128.store(pi + 2 * H4, nn);
     if (aux != 0) v128.store(aux + o, hn);
   }
-  for (; j < H; j++) {
+  for (; j < n; j++) {
     const o = <usize>(j * 4);
     const pi = pre + o;
     const ph = hg + o;
     const r = sigmoidS(load<f32>(pi) + load<f32>(ph));
     const z = sigmoidS(load<f32>(pi + H4) + load<f32>(ph + H4));
     const hn = load<f32>(ph + 2 * H4);
-    const n = tanhS(load<f32>(pi + 2 * H4) + r * hn);
-    const hp = load<f32>(h + o);
-    const hnew = n + z * (hp - n);
-    store<f32>(h + o, hnew);
+    const nn = tanhS(load<f32>(pi + 2 * H4) + r * hn);
+    const hp = load<f32>(hIn + o);
+    const hnew = nn + z * (hp - nn);
+    store<f32>(hOut + o, hnew);
     store<f32>(yrow + o, hnew);
     store<f32>(pi, r);
     store<f32>(pi + H4, z);
-    store<f32>(pi + 2 * H4, n);
+    store<f32>(pi + 2 * H4, nn);
     if (aux != 0) store<f32>(aux + o, hn);
   }
 }
 
-/** RNN: h' = act(pre) (pre already holds W_ih x + b_ih + W_hh h + b_hh); pre ← h'. */
-function rnnForwardRow(pre: usize, h: usize, yrow: usize, H: i32, relu: bool): void {
+/** RNN: h' = act(pre) for n units (pre already holds W_ih x + b_ih + W_hh h + b_hh); pre ← h'. */
+function rnnForwardRow(pre: usize, hOut: usize, yrow: usize, n: i32, relu: bool): void {
   let j = 0;
   const zero = f32x4.splat(0);
-  for (; j + 4 <= H; j += 4) {
+  for (; j + 4 <= n; j += 4) {
     const o = <usize>(j * 4);
     const v = v128.load(pre + o);
     const a = relu ? f32x4.max(v, zero) : tanhV(v);
-    v128.store(h + o, a);
+    v128.store(hOut + o, a);
     v128.store(yrow + o, a);
     v128.store(pre + o, a);
   }
-  for (; j < H; j++) {
+  for (; j < n; j++) {
     const o = <usize>(j * 4);
     const v = load<f32>(pre + o);
     const a: f32 = relu ? (v > 0 ? v : 0) : tanhS(v);
-    store<f32>(h + o, a);
+    store<f32>(hOut + o, a);
     store<f32>(yrow + o, a);
     store<f32>(pre + o, a);
   }
@@ -185,21 +212,46 @@ function isActive(lens: usize, b: i32, t: i32): bool {
   return lens == 0 || t < load<i32>(lens + <usize>(b * 4));
 }
 
+/** dst[b, j0:j0+n] = src[b, j0:j0+n] (or 0 when src is 0) for B rows of H floats. */
+function copyUnits(dst: usize, src: usize, B: i32, H: i32, j0: i32, n: i32): void {
+  if (n <= 0) return;
+  for (let b = 0; b < B; b++) {
+    const off = <usize>((b * H + j0) * 4);
+    if (src != 0) memory.copy(dst + off, src + off, <usize>(n * 4));
+    else memory.fill(dst + off, 0, <usize>(n * 4));
+  }
+}
+
+/** dst[b, j0:j0+n] += src[b, j0:j0+n] for B rows of H floats. */
+function addUnits(dst: usize, src: usize, B: i32, H: i32, j0: i32, n: i32): void {
+  for (let b = 0; b < B; b++) {
+    for (let j = j0; j < j0 + n; j++) {
+      const o = <usize>((b * H + j) * 4);
+      store<f32>(dst + o, load<f32>(dst + o) + load<f32>(src + o));
+    }
+  }
+}
+
 /**
- * Forward over the whole sequence. h0/c0/bIh/bHh/lens/cache may be 0 (none). `cache` != 0 means
- * training: activations are kept there (layout in the file comment).
+ * Forward over the whole sequence, thread `tid` of `nt` (see the file comment; nt = 1 runs it all).
+ * h0/c0/bIh/bHh/lens/cache may be 0 (none). `cache` != 0 means training: activations are kept there
+ * (layout in the file comment). `ctl`/`canBlock`: the barrier's control block (threads.ts).
  */
 export function cellForward(
   kind: i32, T: i32, B: i32, I: i32, H: i32, reverse: bool, lens: usize,
   x: usize, wIh: usize, wHh: usize, bIh: usize, bHh: usize, h0: usize, c0: usize,
   y: usize, yStride: i32, yOffset: i32, hN: usize, cN: usize, cache: usize, scratch: usize,
+  tid: i32, nt: i32, ctl: usize, canBlock: bool,
 ): void {
   const G = gateCount(kind);
   const GH = G * H;
   const TB = T * B;
-  const BH = B * H;
-  const BHb = <usize>(BH * 4);
+  const BHb = <usize>(B * H * 4);
   const training = cache != 0;
+  // this thread's hidden units
+  const j0 = partLo(H, tid, nt);
+  const hw = partLo(H, tid + 1, nt) - j0;
+  const u0 = <usize>(j0 * 4);
 
   // scratch layout (mirrors forwardScratchBytes)
   let s = scratch;
@@ -215,65 +267,93 @@ export function cellForward(
     hg = s;
     s += <usize>(a16(B * GH * 4));
   }
+  const h2 = s;
+  s += <usize>(a16(B * H * 4));
+  const packBytes = <usize>(gateBlockPackBytes(H));
   let whhPack: usize = 0;
   if (B >= MR) {
     whhPack = s;
-    s += <usize>(a16(packedBBytes(H, GH)));
+    s += <usize>(G) * packBytes;
   }
-  const work = s;
+  const work = s + <usize>(tid) * <usize>(forwardWorkBytes(T, B, I, GH));
 
-  // XG = X·W_ihᵀ + b_ih for all TB rows at once
-  gemm(TB, GH, I, x, I, false, wIh, I, true, 1, 0, xg, GH, bIh, work);
-  if (B >= MR) packB(wHh, H, true, H, 0, GH, whhPack);
+  // XG = X·W_ihᵀ + b_ih for all TB rows at once (rows split across threads)
+  gemmRows(TB, GH, I, x, I, false, wIh, I, true, 1, 0, xg, GH, bIh, work, tid, nt);
+  // this thread's panels of W_hhᵀ, per gate block g: columns j0… of rows g·H… of W_hh
+  const myPack = whhPack + <usize>((j0 / NR) * H * NR * 4);
+  if (B >= MR && hw > 0) {
+    for (let g = 0; g < G; g++) packB(wHh + <usize>(g * H * H * 4), H, true, H, j0, hw, myPack + <usize>(g) * packBytes);
+  }
 
-  // running state lives in hN / cN
-  const h = hN;
+  // running state: h ping-pongs between hN and h2 so that the last step writes hN (a copy after the
+  // loop would race with threads still reading hN in that step); c lives in cN
   const c = cN;
-  if (h0 != 0) memory.copy(h, h0, BHb);
-  else memory.fill(h, 0, BHb);
-  if (kind == LSTM) {
-    if (c0 != 0) memory.copy(c, c0, BHb);
-    else memory.fill(c, 0, BHb);
-  }
+  const lastInHN = (T & 1) == 1; // step s writes hN when T−1−s is even
+  copyUnits(lastInHN ? h2 : hN, h0, B, H, j0, hw);
+  if (kind == LSTM) copyUnits(c, c0, B, H, j0, hw);
   const hPrevBase = cache;
   const gatesBase = cache + <usize>(TB * H * 4);
   const cPrevBase = gatesBase + <usize>(TB * GH * 4);
   const auxBase = kind == LSTM ? cPrevBase + <usize>(TB * H * 4) : cPrevBase;
+  barrier(ctl, nt, canBlock); // XG complete
 
   for (let step = 0; step < T; step++) {
     const t = reverse ? T - 1 - step : step;
-    const pre = xg + <usize>(t * B * GH * 4);
-    if (training) {
-      memory.copy(hPrevBase + <usize>(t) * BHb, h, BHb);
-      if (kind == LSTM) memory.copy(cPrevBase + <usize>(t) * BHb, c, BHb);
-    }
-    // recurrent projection: h·W_hhᵀ + b_hh
-    const dst = kind == GRU ? hg : pre;
-    const beta: f32 = kind == GRU ? 0 : 1;
-    if (B >= MR) gemmPackedB(B, GH, H, h, H, false, whhPack, 1, beta, dst, GH, bHh, work);
-    else gemmSmall(B, GH, H, h, H, false, wHh, H, true, 1, beta, dst, GH, bHh, work);
-
-    const auxT = training && kind != RNN_TANH && kind != RNN_RELU ? auxBase + <usize>(t) * BHb : 0;
-    for (let b = 0; b < B; b++) {
-      const yrow = y + <usize>(((t * B + b) * yStride + yOffset) * 4);
-      if (!isActive(lens, b, t)) {
-        zeroRow(yrow, H);
-        continue;
+    const toHN = ((T - 1 - step) & 1) == 0;
+    const hCur = toHN ? h2 : hN;
+    const hNext = toHN ? hN : h2;
+    if (hw > 0) {
+      const pre = xg + <usize>(t * B * GH * 4);
+      if (training) {
+        copyUnits(hPrevBase + <usize>(t) * BHb, hCur, B, H, j0, hw);
+        if (kind == LSTM) copyUnits(cPrevBase + <usize>(t) * BHb, c, B, H, j0, hw);
       }
-      const preRow = pre + <usize>(b * GH * 4);
-      const hRow = h + <usize>(b * H * 4);
-      const auxRow = auxT != 0 ? auxT + <usize>(b * H * 4) : 0;
-      if (kind == LSTM) lstmForwardRow(preRow, hRow, c + <usize>(b * H * 4), yrow, auxRow, H);
-      else if (kind == GRU) gruForwardRow(preRow, hg + <usize>(b * GH * 4), hRow, yrow, auxRow, H);
-      else rnnForwardRow(preRow, hRow, yrow, H, kind == RNN_RELU);
+      // recurrent projection for this thread's units in every gate block: h·W_hhᵀ + b_hh
+      const dst = kind == GRU ? hg : pre;
+      const beta: f32 = kind == GRU ? 0 : 1;
+      if (B >= MR) {
+        gemmPackedBSegs(B, hw, H, hCur, H, false, myPack, packBytes, G, 1, beta, dst + u0, GH, H, bHh != 0 ? bHh + u0 : 0, work);
+      } else {
+        for (let g = 0; g < G; g++) {
+          const col = <usize>((g * H + j0) * 4);
+          gemmSmall(B, hw, H, hCur, H, false, wHh + <usize>(g * H + j0) * <usize>(H * 4), H, true, 1, beta, dst + col, GH, bHh != 0 ? bHh + col : 0, work);
+        }
+      }
+      const auxT = training && kind != RNN_TANH && kind != RNN_RELU ? auxBase + <usize>(t) * BHb : 0;
+      for (let b = 0; b < B; b++) {
+        const yrow = y + <usize>(((t * B + b) * yStride + yOffset) * 4) + u0;
+        const rowH = <usize>(b * H * 4) + u0;
+        if (!isActive(lens, b, t)) {
+          // padding: the state is carried, y = 0
+          zeroRow(yrow, hw);
+          memory.copy(hNext + rowH, hCur + rowH, <usize>(hw * 4));
+          continue;
+        }
+        const preRow = pre + <usize>(b * GH * 4) + u0;
+        const auxRow = auxT != 0 ? auxT + rowH : 0;
+        if (kind == LSTM) lstmForwardRow(preRow, c + rowH, hNext + rowH, yrow, auxRow, hw, H);
+        else if (kind == GRU) gruForwardRow(preRow, hg + <usize>(b * GH * 4) + u0, hCur + rowH, hNext + rowH, yrow, auxRow, hw, H);
+        else rnnForwardRow(preRow, hNext + rowH, yrow, hw, kind == RNN_RELU);
+      }
     }
+    if (step < T - 1) barrier(ctl, nt, canBlock); // every unit of h_{t+1} written before it is read
   }
 }
 
 // ---- backward ---------------------------------------------------------------------------------
 
-/** Scratch bytes {@link cellBackward} needs. */
-export function backwardScratchBytes(kind: i32, T: i32, B: i32, I: i32, H: i32): i32 {
+/** Per-thread GEMM work area of {@link cellBackward}. */
+function backwardWorkBytes(T: i32, B: i32, I: i32, H: i32, GH: i32): i32 {
+  const TB = T * B;
+  let w = max(PACK_A_BYTES, gemmScratchBytes(GH, I, TB));
+  w = max(w, gemmScratchBytes(TB, I, GH));
+  w = max(w, gemmScratchBytes(GH, H, TB));
+  w = max(w, gemmScratchBytes(B, H, GH));
+  return a16(w);
+}
+
+/** Scratch bytes {@link cellBackward} needs with `nt` threads. */
+export function backwardScratchBytes(kind: i32, T: i32, B: i32, I: i32, H: i32, nt: i32): i32 {
   const GH = gateCount(kind) * H;
   const TB = T * B;
   let n = a16(TB * GH * 4); // dG_ih
@@ -281,25 +361,21 @@ export function backwardScratchBytes(kind: i32, T: i32, B: i32, I: i32, H: i32):
   n += 2 * a16(B * H * 4); // dh, dc
   if (B >= MR) n += a16(packedBBytes(GH, H)); // packed W_hh
   n += a16(GH * 8) + a16(GH * 4); // column sums (f64 totals, f32 block sums)
-  let w = max(PACK_A_BYTES, gemmScratchBytes(GH, I, TB));
-  w = max(w, gemmScratchBytes(TB, I, GH));
-  w = max(w, gemmScratchBytes(GH, H, TB));
-  w = max(w, gemmScratchBytes(B, H, GH));
-  return n + a16(w);
+  return n + max(nt, 1) * backwardWorkBytes(T, B, I, H, GH);
 }
 
 /**
- * LSTM step backward for one row.
+ * LSTM step backward for n units of one row (gate blocks H apart).
  *   dh_t = dh + dy;  do = dh_t⊙tanh(c_t);  dc_t = dc + dh_t⊙o⊙(1 − tanh²(c_t))
  *   di = dc_t⊙g;  df = dc_t⊙c_{t−1};  dg = dc_t⊙i;  dc_{t−1} = dc_t⊙f
  *   pre-activation grads: di·i(1−i), df·f(1−f), dg·(1−g²), do·o(1−o);  direct dh_{t−1} = 0
  */
-function lstmBackwardRow(gates: usize, cp: usize, tcp: usize, dh: usize, dc: usize, dy: usize, dg: usize, H: i32): void {
+function lstmBackwardRow(gates: usize, cp: usize, tcp: usize, dh: usize, dc: usize, dy: usize, dg: usize, n: i32, H: i32): void {
   const H4 = <usize>(H * 4);
   const one = f32x4.splat(1);
   const zero = f32x4.splat(0);
   let j = 0;
-  for (; j + 4 <= H; j += 4) {
+  for (; j + 4 <= n; j += 4) {
     const o = <usize>(j * 4);
     let dht = v128.load(dh + o);
     if (dy != 0) dht = f32x4.add(dht, v128.load(dy + o));
@@ -317,7 +393,7 @@ function lstmBackwardRow(gates: usize, cp: usize, tcp: usize, dh: usize, dc: usi
     v128.store(dc + o, f32x4.mul(dct, gf));
     v128.store(dh + o, zero);
   }
-  for (; j < H; j++) {
+  for (; j < n; j++) {
     const o = <usize>(j * 4);
     let dht = load<f32>(dh + o);
     if (dy != 0) dht += load<f32>(dy + o);
@@ -338,16 +414,16 @@ function lstmBackwardRow(gates: usize, cp: usize, tcp: usize, dh: usize, dc: usi
 }
 
 /**
- * GRU step backward for one row (hn = W_hn h + b_hn from the cache).
+ * GRU step backward for n units of one row (hn = W_hn h + b_hn from the cache).
  *   dn = dh_t⊙(1−z);  dz = dh_t⊙(h_{t−1} − n);  direct dh_{t−1} = dh_t⊙z
  *   dpre_n = dn⊙(1−n²);  dpre_r = dpre_n⊙hn⊙r(1−r);  dpre_z = dz⊙z(1−z)
  *   dG_ih = [dpre_r, dpre_z, dpre_n];  dG_hh = [dpre_r, dpre_z, dpre_n⊙r]
  */
-function gruBackwardRow(gates: usize, hp: usize, hnp: usize, dh: usize, dy: usize, dgi: usize, dgh: usize, H: i32): void {
+function gruBackwardRow(gates: usize, hp: usize, hnp: usize, dh: usize, dy: usize, dgi: usize, dgh: usize, n: i32, H: i32): void {
   const H4 = <usize>(H * 4);
   const one = f32x4.splat(1);
   let j = 0;
-  for (; j + 4 <= H; j += 4) {
+  for (; j + 4 <= n; j += 4) {
     const o = <usize>(j * 4);
     let dht = v128.load(dh + o);
     if (dy != 0) dht = f32x4.add(dht, v128.load(dy + o));
@@ -368,7 +444,7 @@ function gruBackwardRow(gates: usize, hp: usize, hnp: usize, dh: usize, dy: usiz
     v128.store(dgh + o + 2 * H4, f32x4.mul(dpn, r));
     v128.store(dh + o, f32x4.mul(dht, z));
   }
-  for (; j < H; j++) {
+  for (; j < n; j++) {
     const o = <usize>(j * 4);
     let dht = load<f32>(dh + o);
     if (dy != 0) dht += load<f32>(dy + o);
@@ -392,11 +468,11 @@ function gruBackwardRow(gates: usize, hp: usize, hnp: usize, dh: usize, dy: usiz
 }
 
 /** RNN step backward: dpre = dh_t⊙act'(h_t) (tanh: 1 − h², relu: h > 0); direct dh_{t−1} = 0. */
-function rnnBackwardRow(hy: usize, dh: usize, dy: usize, dg: usize, H: i32, relu: bool): void {
+function rnnBackwardRow(hy: usize, dh: usize, dy: usize, dg: usize, n: i32, relu: bool): void {
   const one = f32x4.splat(1);
   const zero = f32x4.splat(0);
   let j = 0;
-  for (; j + 4 <= H; j += 4) {
+  for (; j + 4 <= n; j += 4) {
     const o = <usize>(j * 4);
     let dht = v128.load(dh + o);
     if (dy != 0) dht = f32x4.add(dht, v128.load(dy + o));
@@ -405,7 +481,7 @@ function rnnBackwardRow(hy: usize, dh: usize, dy: usize, dg: usize, H: i32, relu
     v128.store(dg + o, d);
     v128.store(dh + o, zero);
   }
-  for (; j < H; j++) {
+  for (; j < n; j++) {
     const o = <usize>(j * 4);
     let dht = load<f32>(dh + o);
     if (dy != 0) dht += load<f32>(dy + o);
@@ -417,18 +493,20 @@ function rnnBackwardRow(hy: usize, dh: usize, dy: usize, dg: usize, H: i32, relu
 }
 
 /**
- * out[j] += Σ_r m[r, j] over a rows×cols matrix. Blocks of 64 rows are summed in f32 (vectorised)
- * into `acc32`, and each block total is added into f64 totals `acc64`, so long sums (T·B rows) keep
- * f64-level accuracy at f32 speed. Scratch: acc64 = cols f64, acc32 = cols f32.
+ * out[j] += Σ_r m[r, j] over a rows×cols matrix with row stride ld. Blocks of 64 rows are summed in
+ * f32 (vectorised) into `acc32`, and each block total is added into f64 totals `acc64`, so long sums
+ * (T·B rows) keep f64-level accuracy at f32 speed. Each column's sum is independent of the others, so
+ * threads may take column ranges. Scratch: acc64 = cols f64, acc32 = cols f32.
  */
-export function addColumnSums(m: usize, rows: i32, cols: i32, out: usize, acc64: usize, acc32: usize): void {
+export function addColumnSums(m: usize, rows: i32, cols: i32, ld: i32, out: usize, acc64: usize, acc32: usize): void {
+  if (cols <= 0) return;
   memory.fill(acc64, 0, <usize>(cols * 8));
   const c4 = cols & ~3;
   for (let r0 = 0; r0 < rows; r0 += 64) {
     const r1 = min(rows, r0 + 64);
     memory.fill(acc32, 0, <usize>(cols * 4));
     for (let r = r0; r < r1; r++) {
-      const row = m + <usize>(r * cols * 4);
+      const row = m + <usize>(r) * <usize>(ld * 4);
       let j = 0;
       for (; j < c4; j += 4) {
         const o = <usize>(j * 4);
@@ -450,19 +528,24 @@ export function addColumnSums(m: usize, rows: i32, cols: i32, out: usize, acc64:
   }
 }
 
-/** Backpropagation through time over the sequence {@link cellForward} cached. Outputs accumulate. */
+/**
+ * Backpropagation through time over the sequence {@link cellForward} cached, thread `tid` of `nt`.
+ * Outputs accumulate.
+ */
 export function cellBackward(
   kind: i32, T: i32, B: i32, I: i32, H: i32, reverse: bool, lens: usize,
   x: usize, wIh: usize, wHh: usize, cache: usize, dy: usize, yStride: i32, yOffset: i32,
   dhN: usize, dcN: usize, dx: usize, dWih: usize, dWhh: usize, dbIh: usize, dbHh: usize,
   dh0: usize, dc0: usize, scratch: usize,
+  tid: i32, nt: i32, ctl: usize, canBlock: bool,
 ): void {
   const G = gateCount(kind);
   const GH = G * H;
   const TB = T * B;
-  const BH = B * H;
-  const BHb = <usize>(BH * 4);
   const GHb = <usize>(GH * 4);
+  const j0 = partLo(H, tid, nt);
+  const hw = partLo(H, tid + 1, nt) - j0;
+  const u0 = <usize>(j0 * 4);
 
   let s = scratch;
   const dGi = s;
@@ -473,9 +556,9 @@ export function cellBackward(
     s += <usize>(a16(TB * GH * 4));
   }
   const dh = s;
-  s += <usize>(a16(BH * 4));
+  s += <usize>(a16(B * H * 4));
   const dc = s;
-  s += <usize>(a16(BH * 4));
+  s += <usize>(a16(B * H * 4));
   let whhPack: usize = 0;
   if (B >= MR) {
     whhPack = s;
@@ -485,13 +568,13 @@ export function cellBackward(
   s += <usize>(a16(GH * 8));
   const colAcc32 = s;
   s += <usize>(a16(GH * 4));
-  const work = s;
+  const work = s + <usize>(tid) * <usize>(backwardWorkBytes(T, B, I, H, GH));
 
-  if (dhN != 0) memory.copy(dh, dhN, BHb);
-  else memory.fill(dh, 0, BHb);
-  if (dcN != 0 && kind == LSTM) memory.copy(dc, dcN, BHb);
-  else memory.fill(dc, 0, BHb);
-  if (B >= MR) packB(wHh, H, false, GH, 0, H, whhPack);
+  copyUnits(dh, dhN, B, H, j0, hw);
+  copyUnits(dc, kind == LSTM ? dcN : 0, B, H, j0, hw);
+  // this thread's panels of W_hh (GH×H): columns j0…
+  const myPack = whhPack + <usize>((j0 / NR) * GH * NR * 4);
+  if (B >= MR && hw > 0) packB(wHh, H, false, GH, j0, hw, myPack);
 
   const hPrevBase = cache;
   const gatesBase = cache + <usize>(TB * H * 4);
@@ -501,51 +584,52 @@ export function cellBackward(
   for (let step = 0; step < T; step++) {
     const t = reverse ? step : T - 1 - step;
     for (let b = 0; b < B; b++) {
+      if (hw <= 0) break;
       const row = t * B + b;
-      const dgiRow = dGi + <usize>(row) * GHb;
-      const dghRow = dGh + <usize>(row) * GHb;
+      const dgiRow = dGi + <usize>(row) * GHb + u0;
+      const dghRow = dGh + <usize>(row) * GHb + u0;
       if (!isActive(lens, b, t)) {
-        memory.fill(dgiRow, 0, GHb);
-        if (kind == GRU) memory.fill(dghRow, 0, GHb);
+        for (let g = 0; g < G; g++) {
+          zeroRow(dgiRow + <usize>(g * H * 4), hw);
+          if (kind == GRU) zeroRow(dghRow + <usize>(g * H * 4), hw);
+        }
         continue;
       }
-      const gatesRow = gatesBase + <usize>(row) * GHb;
-      const rowH = <usize>(row * H * 4);
-      const dhRow = dh + <usize>(b * H * 4);
-      const dyRow = dy != 0 ? dy + <usize>((row * yStride + yOffset) * 4) : 0;
+      const gatesRow = gatesBase + <usize>(row) * GHb + u0;
+      const rowH = <usize>(row * H * 4) + u0;
+      const dhRow = dh + <usize>(b * H * 4) + u0;
+      const dyRow = dy != 0 ? dy + <usize>((row * yStride + yOffset) * 4) + u0 : 0;
       if (kind == LSTM) {
-        lstmBackwardRow(gatesRow, cPrevBase + rowH, auxBase + rowH, dhRow, dc + <usize>(b * H * 4), dyRow, dgiRow, H);
+        lstmBackwardRow(gatesRow, cPrevBase + rowH, auxBase + rowH, dhRow, dc + <usize>(b * H * 4) + u0, dyRow, dgiRow, hw, H);
       } else if (kind == GRU) {
-        gruBackwardRow(gatesRow, hPrevBase + rowH, auxBase + rowH, dhRow, dyRow, dgiRow, dghRow, H);
+        gruBackwardRow(gatesRow, hPrevBase + rowH, auxBase + rowH, dhRow, dyRow, dgiRow, dghRow, hw, H);
       } else {
-        rnnBackwardRow(gatesRow, dhRow, dyRow, dgiRow, H, kind == RNN_RELU);
+        rnnBackwardRow(gatesRow, dhRow, dyRow, dgiRow, hw, kind == RNN_RELU);
       }
     }
-    // dh_{t−1} += dG_hh[t]·W_hh   (padding rows of dG_hh are zero: carried rows keep dh)
+    // dh_{t−1} += dG_hh[t]·W_hh for this thread's columns (padding rows of dG_hh are zero: carried
+    // rows keep dh). Every unit of dG_hh[t] must be written first.
     if (step < T - 1 || dh0 != 0) {
-      const a = dGh + <usize>(t * B) * GHb;
-      if (B >= MR) gemmPackedB(B, H, GH, a, GH, false, whhPack, 1, 1, dh, H, 0, work);
-      else gemmSmall(B, H, GH, a, GH, false, wHh, H, false, 1, 1, dh, H, 0, work);
+      barrier(ctl, nt, canBlock);
+      if (hw > 0) {
+        const a = dGh + <usize>(t * B) * GHb;
+        if (B >= MR) gemmPackedB(B, hw, GH, a, GH, false, myPack, 1, 1, dh + u0, H, 0, work);
+        else gemmSmall(B, hw, GH, a, GH, false, wHh + u0, H, false, 1, 1, dh + u0, H, 0, work);
+      }
     }
   }
+  barrier(ctl, nt, canBlock); // all of dG written
 
-  // weight and input gradients as single GEMMs over all TB rows (accumulating: beta = 1)
-  gemm(GH, I, TB, dGi, GH, true, x, I, false, 1, 1, dWih, I, 0, work);
-  if (dx != 0) gemm(TB, I, GH, dGi, GH, false, wIh, I, false, 1, 1, dx, I, 0, work);
-  gemm(GH, H, TB, dGh, GH, true, hPrevBase, H, false, 1, 1, dWhh, H, 0, work);
-  if (dbIh != 0) addColumnSums(dGi, TB, GH, dbIh, colAcc, colAcc32);
-  if (dbHh != 0) addColumnSums(dGh, TB, GH, dbHh, colAcc, colAcc32);
-  if (dh0 != 0) {
-    for (let i = 0; i < BH; i++) {
-      const p = dh0 + <usize>(i * 4);
-      store<f32>(p, load<f32>(p) + load<f32>(dh + <usize>(i * 4)));
-    }
-  }
-  if (dc0 != 0 && kind == LSTM) {
-    for (let i = 0; i < BH; i++) {
-      const p = dc0 + <usize>(i * 4);
-      store<f32>(p, load<f32>(p) + load<f32>(dc + <usize>(i * 4)));
-    }
-  }
+  // weight and input gradients as single GEMMs over all TB rows (accumulating: beta = 1), rows split
+  gemmRows(GH, I, TB, dGi, GH, true, x, I, false, 1, 1, dWih, I, 0, work, tid, nt);
+  if (dx != 0) gemmRows(TB, I, GH, dGi, GH, false, wIh, I, false, 1, 1, dx, I, 0, work, tid, nt);
+  gemmRows(GH, H, TB, dGh, GH, true, hPrevBase, H, false, 1, 1, dWhh, H, 0, work, tid, nt);
+  // bias gradients: column sums, columns split
+  const q0 = partLo(GH, tid, nt);
+  const qn = partLo(GH, tid + 1, nt) - q0;
+  const q0b = <usize>(q0 * 4);
+  if (dbIh != 0) addColumnSums(dGi + q0b, TB, qn, GH, dbIh + q0b, colAcc + <usize>(q0 * 8), colAcc32 + q0b);
+  if (dbHh != 0) addColumnSums(dGh + q0b, TB, qn, GH, dbHh + q0b, colAcc + <usize>(q0 * 8), colAcc32 + q0b);
+  if (dh0 != 0 && hw > 0) addUnits(dh0, dh, B, H, j0, hw);
+  if (dc0 != 0 && kind == LSTM && hw > 0) addUnits(dc0, dc, B, H, j0, hw);
 }
-

@@ -10,7 +10,9 @@
  *   - The 4×8 micro-kernel keeps 8 f32x4 accumulators in registers and per k-step does 2 vector
  *     loads of B, 4 splat loads of A and 8 multiply-adds.
  *   - m < 4 (a batch of 1 when streaming) takes a matrix-vector path that packs nothing.
+ *   - Threads ({@link gemmRows}) split the rows of C, never k.
  */
+import { partLo } from './threads';
 
 export const MR: i32 = 4;
 export const NR: i32 = 8;
@@ -268,6 +270,19 @@ function micro(kc: i32, ap: usize, bp: usize, c: usize, ldc: i32, rows: i32, col
  * `work` is a {@link PACK_A_BYTES} area for A panels and the edge tile.
  */
 export function gemmPackedB(m: i32, n: i32, k: i32, a: usize, lda: i32, transA: bool, bp: usize, alpha: f32, beta: f32, c: usize, ldc: i32, bias: usize, work: usize): void {
+  gemmPackedBSegs(m, n, k, a, lda, transA, bp, 0, 1, alpha, beta, c, ldc, 0, bias, work);
+}
+
+/**
+ * {@link gemmPackedB} over `segs` column segments that share one packed op(A): segment s uses the
+ * packed B at `bp + s·bpSegBytes` (n columns, k rows, panels as {@link packB} makes them) and writes
+ * C columns [s·segCols, s·segCols + n) of `c` (bias likewise). The threaded recurrent step uses it
+ * for a thread's hidden units in every gate block: A (the state h) is packed once per step.
+ */
+export function gemmPackedBSegs(
+  m: i32, n: i32, k: i32, a: usize, lda: i32, transA: bool, bp: usize, bpSegBytes: usize, segs: i32,
+  alpha: f32, beta: f32, c: usize, ldc: i32, segCols: i32, bias: usize, work: usize,
+): void {
   const apack = work;
   const tmp = work + <usize>(MC * KC * 4);
   const panelsN = (n + NR - 1) / NR;
@@ -278,15 +293,20 @@ export function gemmPackedB(m: i32, n: i32, k: i32, a: usize, lda: i32, transA: 
       const mc = min(MC, m - i0);
       packA(a, lda, transA, i0, mc, k0, kc, apack);
       const panelsM = (mc + MR - 1) / MR;
-      for (let q = 0; q < panelsN; q++) {
-        const jb = q * NR;
-        const cols = min(NR, n - jb);
-        const bq = bp + <usize>((q * k + k0) * NR * 4);
-        const bb = bias != 0 ? bias + <usize>(jb * 4) : 0;
-        for (let ip = 0; ip < panelsM; ip++) {
-          const rows = min(MR, mc - ip * MR);
-          const cp = c + <usize>(((i0 + ip * MR) * ldc + jb) * 4);
-          micro(kc, apack + <usize>(ip * kc * MR * 4), bq, cp, ldc, rows, cols, alpha, beta, bb, first, tmp);
+      for (let s = 0; s < segs; s++) {
+        const bps = bp + <usize>(s) * bpSegBytes;
+        const cs = c + <usize>(s * segCols * 4);
+        const bs = bias != 0 ? bias + <usize>(s * segCols * 4) : 0;
+        for (let q = 0; q < panelsN; q++) {
+          const jb = q * NR;
+          const cols = min(NR, n - jb);
+          const bq = bps + <usize>((q * k + k0) * NR * 4);
+          const bb = bs != 0 ? bs + <usize>(jb * 4) : 0;
+          for (let ip = 0; ip < panelsM; ip++) {
+            const rows = min(MR, mc - ip * MR);
+            const cp = cs + <usize>(((i0 + ip * MR) * ldc + jb) * 4);
+            micro(kc, apack + <usize>(ip * kc * MR * 4), bq, cp, ldc, rows, cols, alpha, beta, bb, first, tmp);
+          }
         }
       }
     }
@@ -476,23 +496,39 @@ export function gemmSmall(m: i32, n: i32, k: i32, a: usize, lda: i32, transA: bo
 
 /** The general GEMM entry (see the file comment). `work` holds {@link gemmScratchBytes} bytes. */
 export function gemm(m: i32, n: i32, k: i32, a: usize, lda: i32, transA: bool, b: usize, ldb: i32, transB: bool, alpha: f32, beta: f32, c: usize, ldc: i32, bias: usize, work: usize): void {
+  gemmRows(m, n, k, a, lda, transA, b, ldb, transB, alpha, beta, c, ldc, bias, work, 0, 1);
+}
+
+/**
+ * Thread `tid`'s share (of `nt`) of {@link gemm}: the rows of C in {@link partLo}'s range. The
+ * path (matrix-vector, narrow n, tiny k, packed) is chosen from the whole m, n, k, and ranges start
+ * on multiples of 8, so every element gets the same arithmetic whatever nt is. Each thread needs its
+ * own `work` ({@link gemmScratchBytes}); each packs the op(B) columns it needs itself.
+ */
+export function gemmRows(m: i32, n: i32, k: i32, a: usize, lda: i32, transA: bool, b: usize, ldb: i32, transB: bool, alpha: f32, beta: f32, c: usize, ldc: i32, bias: usize, work: usize, tid: i32, nt: i32): void {
   if (m < MR) {
-    gemmSmall(m, n, k, a, lda, transA, b, ldb, transB, alpha, beta, c, ldc, bias, work);
+    if (tid == 0) gemmSmall(m, n, k, a, lda, transA, b, ldb, transB, alpha, beta, c, ldc, bias, work);
     return;
   }
+  const r0 = partLo(m, tid, nt);
+  const mm = partLo(m, tid + 1, nt) - r0;
+  if (mm <= 0) return;
+  // op(A) rows r0.. : transA → columns of the stored A
+  const ar = transA ? a + <usize>(r0 * 4) : a + <usize>(r0) * <usize>(lda * 4);
+  const cr = c + <usize>(r0) * <usize>(ldc * 4);
   if (n < MR) {
-    gemmNarrowN(m, n, k, a, lda, transA, b, ldb, transB, alpha, beta, c, ldc, bias, work);
+    gemmNarrowN(mm, n, k, ar, lda, transA, b, ldb, transB, alpha, beta, cr, ldc, bias, work);
     return;
   }
   if (k < MR) {
-    gemmTinyK(m, n, k, a, lda, transA, b, ldb, transB, alpha, beta, c, ldc, bias, work);
+    gemmTinyK(mm, n, k, ar, lda, transA, b, ldb, transB, alpha, beta, cr, ldc, bias, work);
     return;
   }
   const bpack = work + <usize>(PACK_A_BYTES);
   for (let j0 = 0; j0 < n; j0 += NC) {
     const nc = min(NC, n - j0);
     packB(b, ldb, transB, k, j0, nc, bpack);
-    gemmPackedB(m, nc, k, a, lda, transA, bpack, alpha, beta, c + <usize>(j0 * 4), ldc, bias != 0 ? bias + <usize>(j0 * 4) : 0, work);
+    gemmPackedB(mm, nc, k, ar, lda, transA, bpack, alpha, beta, cr + <usize>(j0 * 4), ldc, bias != 0 ? bias + <usize>(j0 * 4) : 0, work);
   }
 }
 

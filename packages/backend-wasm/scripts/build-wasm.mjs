@@ -13,10 +13,12 @@ import asc from 'assemblyscript/asc';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 mkdirSync(join(root, 'dist'), { recursive: true });
 const targets = [
-  { file: 'recur.wasm', features: ['simd'] },
-  { file: 'recur-relaxed.wasm', features: ['simd', 'relaxed-simd'] },
+  { file: 'recur.wasm', features: ['simd', 'threads'], shared: false },
+  { file: 'recur-relaxed.wasm', features: ['simd', 'relaxed-simd', 'threads'], shared: false },
+  { file: 'recur-threads.wasm', features: ['simd', 'threads'], shared: true },
+  { file: 'recur-relaxed-threads.wasm', features: ['simd', 'relaxed-simd', 'threads'], shared: true },
 ];
-for (const { file, features } of targets) {
+for (const { file, features, shared } of targets) {
   // write to a temporary name and rename: test workers that build concurrently never read a partial file
   const tmp = join(root, 'dist', `.${file}.${process.pid}.tmp`);
   const { error, stderr } = await asc.main(
@@ -28,6 +30,8 @@ for (const { file, features } of targets) {
       '--runtime', 'stub',
       '--noAssert',
       '--importMemory',
+      // shared memory must declare a maximum: the wasm32 limit (the host picks its own, lower one)
+      ...(shared ? ['--sharedMemory', '--maximumMemory', '65536'] : []),
       ...features.flatMap((f) => ['--enable', f]),
     ],
     {},

@@ -5,7 +5,7 @@
  *
  * @packageDocumentation
  */
-export { createWasmBackend, type WasmBackend, type WasmBackendOptions } from './wasm-backend.js';
+export { createWasmBackend, DEFAULT_PARALLEL_MIN_STEP_FLOPS, type WasmBackend, type WasmBackendOptions } from './wasm-backend.js';
 export { registerWasmBackend, probeWasmBackend, WASM_BACKEND_PRIORITY } from './register.js';
 export { relaxedSimdSupported, type KernelBuild, type WasmSource } from './load-wasm.js';
 export { BACKEND_PACKAGE_INFO, WASM_CAPABILITIES } from './package-info.js';

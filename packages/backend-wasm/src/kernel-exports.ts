@@ -13,18 +13,20 @@ export interface KernelExports {
     c: number, ldc: number, bias: number, work: number,
   ): void;
   cacheFloats(kind: number, T: number, B: number, H: number): number;
-  forwardScratchBytes(kind: number, T: number, B: number, I: number, H: number, training: number): number;
-  backwardScratchBytes(kind: number, T: number, B: number, I: number, H: number): number;
+  forwardScratchBytes(kind: number, T: number, B: number, I: number, H: number, training: number, nt: number): number;
+  backwardScratchBytes(kind: number, T: number, B: number, I: number, H: number, nt: number): number;
   cellForward(
     kind: number, T: number, B: number, I: number, H: number, reverse: number, lens: number,
     x: number, wIh: number, wHh: number, bIh: number, bHh: number, h0: number, c0: number,
     y: number, yStride: number, yOffset: number, hN: number, cN: number, cache: number, scratch: number,
+    tid: number, nt: number, ctl: number, canBlock: number,
   ): void;
   cellBackward(
     kind: number, T: number, B: number, I: number, H: number, reverse: number, lens: number,
     x: number, wIh: number, wHh: number, cache: number, dy: number, yStride: number, yOffset: number,
     dhN: number, dcN: number, dx: number, dWih: number, dWhh: number, dbIh: number, dbHh: number,
     dh0: number, dc0: number, scratch: number,
+    tid: number, nt: number, ctl: number, canBlock: number,
   ): void;
   fill(t: number, n: number, value: number): void;
   axpy(y: number, x: number, n: number, alpha: number): void;

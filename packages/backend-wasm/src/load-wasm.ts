@@ -38,68 +38,78 @@ function toUrl(s: string): URL | null {
   return null;
 }
 
-async function fetchModule(url: URL, imports: WebAssembly.Imports): Promise<WebAssembly.Instance> {
+async function fetchModule(url: URL): Promise<WebAssembly.Module> {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`fetch ${url.href} failed with HTTP ${response.status}`);
-  if (typeof WebAssembly.instantiateStreaming === 'function' && (response.headers.get('content-type') ?? '').startsWith('application/wasm')) {
-    return (await WebAssembly.instantiateStreaming(response, imports)).instance;
+  if (typeof WebAssembly.compileStreaming === 'function' && (response.headers.get('content-type') ?? '').startsWith('application/wasm')) {
+    return WebAssembly.compileStreaming(response);
   }
-  const bytes = await response.arrayBuffer();
-  return (await WebAssembly.instantiate(bytes, imports)).instance;
+  return WebAssembly.compile(await response.arrayBuffer());
 }
 
-async function fromBytes(bytes: ArrayBuffer | Uint8Array, imports: WebAssembly.Imports): Promise<WebAssembly.Instance> {
-  return (await WebAssembly.instantiate(bytes as BufferSource, imports)).instance;
-}
-
-async function fromLocation(loc: URL | string, imports: WebAssembly.Imports): Promise<WebAssembly.Instance> {
+async function fromLocation(loc: URL | string): Promise<WebAssembly.Module> {
   const url = typeof loc === 'string' ? toUrl(loc) : loc;
   if (isNode && (url === null || url.protocol === 'file:')) {
     const fs = await nodeFs();
-    return fromBytes(await fs.readFile(url ?? (loc as string)), imports);
+    return WebAssembly.compile((await fs.readFile(url ?? (loc as string))) as BufferSource);
   }
   if (url === null) {
     // a relative string in a browser: resolve against the page
-    return fetchModule(new URL(loc as string, (globalThis as { location?: { href: string } }).location?.href), imports);
+    return fetchModule(new URL(loc as string, (globalThis as { location?: { href: string } }).location?.href));
   }
-  return fetchModule(url, imports);
+  return fetchModule(url);
 }
 
-/** Which build {@link instantiateKernels} loaded. */
+async function compileSource(source: WasmSource): Promise<WebAssembly.Module> {
+  if (source instanceof WebAssembly.Module) return source;
+  if (source instanceof ArrayBuffer || source instanceof Uint8Array) return WebAssembly.compile(source as BufferSource);
+  return fromLocation(source);
+}
+
+/** Which build {@link compileKernels} loaded. */
 export type KernelBuild = 'relaxed' | 'baseline' | 'custom';
 
+/** The default kernel files next to this module. The literal `new URL('./…wasm', import.meta.url)` forms are what bundlers look for. */
+function defaultCandidates(relaxed: boolean, threaded: boolean): [KernelBuild, URL][] {
+  const out: [KernelBuild, URL][] = [];
+  const useRelaxed = relaxed && relaxedSimdSupported();
+  if (threaded) {
+    if (useRelaxed) out.push(['relaxed', new URL('./recur-relaxed-threads.wasm', import.meta.url)]);
+    out.push(['baseline', new URL('./recur-threads.wasm', import.meta.url)]);
+  } else {
+    if (useRelaxed) out.push(['relaxed', new URL('./recur-relaxed.wasm', import.meta.url)]);
+    out.push(['baseline', new URL('./recur.wasm', import.meta.url)]);
+  }
+  return out;
+}
+
 /**
- * Instantiate the kernels from `source`, or from the default location next to this module:
+ * Compile the kernels from `source`, or from the default location next to this module:
  * `recur-relaxed.wasm` where the runtime validates relaxed SIMD (and `relaxed` is not false),
- * otherwise `recur.wasm`.
+ * otherwise `recur.wasm`; with `threaded`, their shared-memory builds `recur-relaxed-threads.wasm`
+ * and `recur-threads.wasm`.
  */
-export async function instantiateKernels(
+export async function compileKernels(
   source: WasmSource | undefined,
-  imports: WebAssembly.Imports,
   relaxed = true,
-): Promise<{ instance: WebAssembly.Instance; build: KernelBuild }> {
+  threaded = false,
+): Promise<{ module: WebAssembly.Module; build: KernelBuild }> {
   try {
-    if (source instanceof WebAssembly.Module) return { instance: await WebAssembly.instantiate(source, imports), build: 'custom' };
-    if (source instanceof ArrayBuffer || source instanceof Uint8Array) return { instance: await fromBytes(source, imports), build: 'custom' };
-    if (source !== undefined) return { instance: await fromLocation(source, imports), build: 'custom' };
-    // The literal `new URL('./…wasm', import.meta.url)` forms are what bundlers look for.
-    const candidates: [KernelBuild, URL][] = [];
-    if (relaxed && relaxedSimdSupported()) candidates.push(['relaxed', new URL('./recur-relaxed.wasm', import.meta.url)]);
-    candidates.push(['baseline', new URL('./recur.wasm', import.meta.url)]);
+    if (source !== undefined) return { module: await compileSource(source), build: 'custom' };
     let firstError: unknown = null;
-    for (const [build, url] of candidates) {
+    for (const [build, url] of defaultCandidates(relaxed, threaded)) {
       try {
-        return { instance: await fromLocation(url, imports), build };
+        return { module: await fromLocation(url), build };
       } catch (e) {
         firstError ??= e;
       }
       // Running from the TypeScript sources (tests, monorepo dev): the build output is in ../dist.
-      const m = /\/src\/(recur(?:-relaxed)?\.wasm)$/.exec(url.pathname);
+      const m = /\/src\/(recur(?:-relaxed)?(?:-threads)?\.wasm)$/.exec(url.pathname);
       if (isNode && url.protocol === 'file:' && m) {
         try {
           // A dynamic URL that bundlers must not try to glob (Vite's dev server would load all of dist/).
           const fromDist = new URL(/* @vite-ignore */ `../dist/${m[1]}`, import.meta.url);
-          return { instance: await fromLocation(fromDist, imports), build };
+          return { module: await fromLocation(fromDist), build };
         } catch {
           // keep the first error
         }
@@ -131,6 +141,29 @@ export function relaxedSimdSupported(): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Why the threaded build cannot run here, or null when it can: it needs `SharedArrayBuffer` and a
+ * shared `WebAssembly.Memory`, which browsers only give to cross-origin isolated pages.
+ */
+export function threadsUnavailableReason(): string | null {
+  const g = globalThis as { crossOriginIsolated?: boolean; SharedArrayBuffer?: unknown; Worker?: unknown };
+  const fix =
+    'serve the page cross-origin isolated, with the headers "Cross-Origin-Opener-Policy: same-origin" and ' +
+    '"Cross-Origin-Embedder-Policy: require-corp" (or "credentialless")';
+  if (typeof g.SharedArrayBuffer !== 'function') {
+    return g.crossOriginIsolated === false
+      ? `SharedArrayBuffer is unavailable because the page is not cross-origin isolated; ${fix}`
+      : 'SharedArrayBuffer is unavailable in this runtime';
+  }
+  if (!isNode && typeof g.Worker !== 'function') return 'Web Workers are unavailable in this runtime';
+  try {
+    new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true } as WebAssembly.MemoryDescriptor);
+  } catch {
+    return g.crossOriginIsolated === false ? `shared WebAssembly memory is unavailable (the page is not cross-origin isolated); ${fix}` : 'shared WebAssembly memory is unavailable in this runtime';
+  }
+  return null;
 }
 
 /** Why the WASM backend cannot run here, or null when it can. */

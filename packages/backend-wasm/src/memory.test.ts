@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BackendMismatchError, DisposedTensorError, OutOfMemoryError, ShapeError } from '@recur/backend';
+import { BackendMismatchError, DisposedTensorError, InvalidArgumentError, OutOfMemoryError, ShapeError } from '@recur/backend';
 import { createWasmBackend, probeWasmBackend, registerWasmBackend, relaxedSimdSupported } from './index.js';
 import { LinearAllocator } from './allocator.js';
 import { ensureWasmBuilt } from './testing/ensure-wasm.js';
@@ -113,12 +113,44 @@ describe('wasm backend memory', () => {
 describe('registry', () => {
   it('registers wasm with priority 10 and a SIMD probe', async () => {
     resetRegistry();
-    expect(probeWasmBackend()).toEqual({ available: true });
+    expect(probeWasmBackend({ threads: 1 })).toEqual({ available: true });
+    expect(probeWasmBackend({ threads: 2 })).toEqual({ available: true, note: 'up to 2 threads' });
     registerWasmBackend({ wasm });
     const rows = await listBackends();
     expect(rows).toEqual([expect.objectContaining({ name: 'wasm', available: true, priority: 10 })]);
     const b = await useBackend('wasm');
     expect(b.capabilities).toMatchObject({ training: true, fusedSequence: true, variableLength: true, precision: 'float32' });
     resetRegistry();
+  });
+});
+
+describe('without SharedArrayBuffer (a page that is not cross-origin isolated)', () => {
+  it('runs single-threaded, and the probe and the backend say why and how to fix it', async () => {
+    const g = globalThis as { SharedArrayBuffer?: unknown; crossOriginIsolated?: boolean };
+    const saved = g.SharedArrayBuffer;
+    try {
+      delete g.SharedArrayBuffer;
+      g.crossOriginIsolated = false;
+      const probe = probeWasmBackend({ threads: 4 });
+      expect(probe.available).toBe(true);
+      expect(probe.available && probe.note).toMatch(/single-threaded: SharedArrayBuffer is unavailable because the page is not cross-origin isolated.*Cross-Origin-Opener-Policy: same-origin.*Cross-Origin-Embedder-Policy: require-corp/);
+      resetRegistry();
+      registerWasmBackend({ wasm, threads: 4 });
+      const [row] = await listBackends();
+      expect(row).toMatchObject({ name: 'wasm', available: true, note: probe.available ? probe.note : '' });
+      resetRegistry();
+      const b = await createWasmBackend({ threads: 4 });
+      expect(b.threads).toBe(1);
+      expect(b.threadsUnavailable).toMatch(/Cross-Origin-Embedder-Policy/);
+      b.destroy();
+    } finally {
+      g.SharedArrayBuffer = saved;
+      delete g.crossOriginIsolated;
+    }
+  });
+
+  it('rejects a thread count that is not a positive integer', async () => {
+    await expect(createWasmBackend({ threads: 0 })).rejects.toThrow(/threads.*integer from 1 to 256/);
+    await expect(createWasmBackend({ threads: 1.5 })).rejects.toThrow(InvalidArgumentError);
   });
 });

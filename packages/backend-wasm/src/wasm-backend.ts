@@ -38,10 +38,12 @@ import {
   type SoftmaxParams,
   type Tensor,
   RecurError,
+  BackendUnavailableError,
 } from '@recur/backend';
 import { LinearAllocator } from './allocator.js';
 import { ACTIVATION_CODE, CELL_CODE, LOSS_CODE, type KernelExports } from './kernel-exports.js';
-import { instantiateKernels, type KernelBuild, type WasmSource } from './load-wasm.js';
+import { compileKernels, threadsUnavailableReason, type KernelBuild, type WasmSource } from './load-wasm.js';
+import { CONTROL_BYTES, WorkerPool, type PoolKernel } from './worker-pool.js';
 import { WasmTensor, type CacheInfo } from './wasm-tensor.js';
 import { WASM_CAPABILITIES } from './package-info.js';
 
@@ -62,13 +64,69 @@ export interface WasmBackendOptions {
    * supports WebAssembly relaxed SIMD (default true). Ignored when `wasm` is given.
    */
   readonly relaxedSimd?: boolean;
+  /**
+   * Threads for large sequences: the calling thread plus `threads − 1` workers (`worker_threads`
+   * in Node, Web Workers in browsers) over one shared memory. Default: the cores available
+   * (`os.availableParallelism()` in Node, `navigator.hardwareConcurrency` in browsers), at most 8.
+   * `1` starts no workers. Where `SharedArrayBuffer` is missing (a page that is not cross-origin
+   * isolated) the backend runs single-threaded and `threadsUnavailable` says why.
+   */
+  readonly threads?: number;
+  /**
+   * The shared-memory kernels the threads run (default `recur-threads.wasm`, or
+   * `recur-relaxed-threads.wasm`, next to this module). When `wasm` is given and this is not, the
+   * backend runs single-threaded.
+   */
+  readonly wasmThreads?: WasmSource;
+  /**
+   * A sequence runs on threads when one step's recurrent GEMM has at least this many FLOPs,
+   * 2·B·G·H² (default {@link DEFAULT_PARALLEL_MIN_STEP_FLOPS} = 2²⁰, about 30 µs on one core):
+   * below it, waking workers and a barrier per step cost more than they save (streaming with B = 1
+   * always stays on one thread). Each thread also gets at least 8 hidden units. `0` puts every
+   * sequence with H > 8 on threads (the tests use it).
+   */
+  readonly parallelMinStepFlops?: number;
 }
+
+/** Default of {@link WasmBackendOptions.parallelMinStepFlops}: 2²⁰ FLOPs per recurrent step. */
+export const DEFAULT_PARALLEL_MIN_STEP_FLOPS = 2 ** 20;
+/** Most threads the default picks (more cores rarely pay for H ≤ 256: see the README). */
+const DEFAULT_MAX_THREADS = 8;
 
 /** The WASM backend: the Backend contract plus which kernel build it runs. */
 export interface WasmBackend extends Backend {
   /** `relaxed` (recur-relaxed.wasm), `baseline` (recur.wasm) or `custom` (the `wasm` option). */
   readonly kernelBuild: KernelBuild;
+  /** Threads large sequences run on (1: no workers). */
+  readonly threads: number;
+  /** Why fewer threads than asked for run (e.g. no SharedArrayBuffer), or null. */
+  readonly threadsUnavailable: string | null;
+  /** Cell kernel calls (forward or backward) so far that ran on more than one thread. */
+  readonly parallelRuns: number;
 }
+
+/** The cores this runtime reports: `os.availableParallelism()` in Node, `navigator.hardwareConcurrency` in browsers. */
+export function availableCores(): number {
+  const proc = typeof process !== 'undefined' ? (process as unknown as { getBuiltinModule?: (id: string) => unknown }) : undefined;
+  const os = proc?.getBuiltinModule?.('node:os') as { availableParallelism?: () => number; cpus?: () => unknown[] } | undefined;
+  const n = os?.availableParallelism?.() ?? os?.cpus?.().length ?? (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1;
+  return Number.isInteger(n) && n > 0 ? n : 1;
+}
+
+function resolveThreads(options: WasmBackendOptions): { threads: number; reason: string | null } {
+  const asked = options.threads;
+  if (asked !== undefined && (!Number.isInteger(asked) || asked < 1 || asked > 256)) {
+    throw new InvalidArgumentError('threads', `must be an integer from 1 to 256, got ${String(asked)}.`);
+  }
+  const want = asked ?? Math.min(DEFAULT_MAX_THREADS, availableCores());
+  if (want === 1) return { threads: 1, reason: null };
+  if (options.wasm !== undefined && options.wasmThreads === undefined) {
+    return { threads: 1, reason: 'custom `wasm` kernels were given without `wasmThreads` (the shared-memory build)' };
+  }
+  const reason = threadsUnavailableReason();
+  return reason === null ? { threads: want, reason: null } : { threads: 1, reason };
+}
+
 
 const PAGE = 65536;
 const MAX_PAGES = 65536;
@@ -103,21 +161,43 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
   if (maximumPages < initialPages) {
     throw new InvalidArgumentError('maximumMemoryMB', `(${options.maximumMemoryMB}) must be at least initialMemoryMB (${options.initialMemoryMB ?? 16}).`);
   }
+  const minFlops = options.parallelMinStepFlops ?? DEFAULT_PARALLEL_MIN_STEP_FLOPS;
+  if (typeof minFlops !== 'number' || !(minFlops >= 0)) {
+    throw new InvalidArgumentError('parallelMinStepFlops', `must be a number ≥ 0, got ${String(minFlops)}.`);
+  }
+  let { threads, reason } = resolveThreads(options);
+  const relaxed = options.relaxedSimd !== false;
+  let compiled = threads > 1 ? await compileKernels(options.wasmThreads, relaxed, true).catch((e: unknown) => {
+    reason = `the shared-memory kernels could not be loaded (${e instanceof Error ? e.message : String(e)})`;
+    return null;
+  }) : null;
+  if (compiled === null) threads = 1;
+  compiled ??= await compileKernels(options.wasm, relaxed, false);
+  const shared = threads > 1;
   let memory: WebAssembly.Memory;
   try {
-    memory = new WebAssembly.Memory({ initial: initialPages, maximum: maximumPages });
+    memory = new WebAssembly.Memory({ initial: initialPages, maximum: maximumPages, shared } as WebAssembly.MemoryDescriptor);
   } catch (e) {
     throw new OutOfMemoryError('wasm', initialPages * PAGE, `could not reserve a WebAssembly memory of ${initialPages * PAGE} bytes with a maximum of ${maximumPages * PAGE} (${e instanceof Error ? e.message : String(e)}); lower initialMemoryMB / maximumMemoryMB`);
   }
-  const { instance, build } = await instantiateKernels(options.wasm, {
+  const instance = await WebAssembly.instantiate(compiled.module, {
     env: {
       memory,
       abort: () => {
         throw new RecurError('E_WASM_ABORT', 'recur.wasm aborted (an internal kernel assertion failed).');
       },
     },
-  }, options.relaxedSimd !== false);
-  return new WasmKernelBackend(memory, instance.exports as unknown as KernelExports, maximumPages * PAGE, build);
+  });
+  const backend = new WasmKernelBackend(memory, instance.exports as unknown as KernelExports, maximumPages * PAGE, compiled.build, minFlops, reason);
+  if (shared) {
+    try {
+      await backend.startPool(compiled.module, instance.exports, threads);
+    } catch (e) {
+      backend.destroy();
+      throw new BackendUnavailableError('wasm', `could not start ${threads - 1} worker threads (${e instanceof Error ? e.message : String(e)}); pass threads: 1`, []);
+    }
+  }
+  return backend;
 }
 
 class WasmKernelBackend implements WasmBackend {
@@ -138,17 +218,48 @@ class WasmKernelBackend implements WasmBackend {
   private readonly caches = new WeakMap<Tensor, CacheInfo>();
   private destroyed = false;
   private viewGeneration = 0;
+  private pool: WorkerPool | null = null;
+  private ctl = 0;
+  parallelRuns = 0;
 
   constructor(
     private readonly mem: WebAssembly.Memory,
     private readonly k: KernelExports,
     private readonly maxBytes: number,
     readonly kernelBuild: KernelBuild,
+    private readonly minStepFlops: number,
+    readonly threadsUnavailable: string | null,
   ) {
     this.id = `wasm-${++instanceCounter}`;
     this.alloc_ = new LinearAllocator(mem, k.heapBase(), maxBytes, 'wasm');
     this.f32 = new Float32Array(mem.buffer);
     this.i32 = new Int32Array(mem.buffer);
+  }
+
+  get threads(): number {
+    return this.pool?.threads ?? 1;
+  }
+
+  /** Start the worker pool (shared memory only). */
+  async startPool(module: WebAssembly.Module, exports: WebAssembly.Exports, threads: number): Promise<void> {
+    this.ctl = this.alloc_.alloc(CONTROL_BYTES);
+    this.view().fill(0, this.ctl >>> 2, (this.ctl + CONTROL_BYTES) >>> 2);
+    this.pool = await WorkerPool.start(module, this.mem, this.ctl, threads, exports);
+  }
+
+  /**
+   * Threads for a sequence of this shape: 1 below the per-step FLOP threshold (2·B·G·H²), otherwise
+   * the pool, with at least 8 hidden units per thread.
+   */
+  private threadsFor(G: number, B: number, H: number): number {
+    if (this.pool === null || 2 * B * G * H * H < this.minStepFlops) return 1;
+    return Math.max(1, Math.min(this.pool.threads, Math.ceil(H / 8)));
+  }
+
+  /** Run a cell kernel on `nt` > 1 threads of the pool. */
+  private runOnThreads(kernel: PoolKernel, args: number[], nt: number): void {
+    this.pool!.run(kernel, args, nt);
+    this.parallelRuns++;
   }
 
   // ---- memory ------------------------------------------------------------------------------------
@@ -279,6 +390,8 @@ class WasmKernelBackend implements WasmBackend {
 
   destroy(): void {
     if (this.destroyed) return;
+    this.pool?.close();
+    this.pool = null;
     for (const t of this.live) t.disposed = true;
     this.live.clear();
     this.liveBytes = 0;
@@ -437,17 +550,22 @@ class WasmKernelBackend implements WasmBackend {
       this.caches.set(cache, { cell: p.cell, T, B, I, H });
     }
     const lens = this.lengths(r.lengths, B);
-    const scratch = this.scratch(this.k.forwardScratchBytes(kind, T, B, I, H, training ? 1 : 0));
+    const nt = this.threadsFor(r.G, B, H);
+    const scratch = this.scratch(this.k.forwardScratchBytes(kind, T, B, I, H, training ? 1 : 0, nt));
     const lstm = kind === 2;
-    this.k.cellForward(
-      kind, T, B, I, H, r.reverse ? 1 : 0, lens,
-      (p.x as WasmTensor).ptr, (p.wIh as WasmTensor).ptr, (p.wHh as WasmTensor).ptr,
-      p.bIh ? (p.bIh as WasmTensor).ptr : 0, p.bHh ? (p.bHh as WasmTensor).ptr : 0,
-      p.h0 ? (p.h0 as WasmTensor).ptr : 0, lstm && p.c0 ? (p.c0 as WasmTensor).ptr : 0,
-      (p.y as WasmTensor).ptr, r.yStride, r.yOffset,
-      (p.hN as WasmTensor).ptr, lstm && p.cN ? (p.cN as WasmTensor).ptr : 0,
-      cache ? cache.ptr : 0, scratch,
-    );
+    const k = this.k;
+    const xp = (p.x as WasmTensor).ptr, wIh = (p.wIh as WasmTensor).ptr, wHh = (p.wHh as WasmTensor).ptr;
+    const bIh = p.bIh ? (p.bIh as WasmTensor).ptr : 0, bHh = p.bHh ? (p.bHh as WasmTensor).ptr : 0;
+    const h0 = p.h0 ? (p.h0 as WasmTensor).ptr : 0, c0 = lstm && p.c0 ? (p.c0 as WasmTensor).ptr : 0;
+    const y = (p.y as WasmTensor).ptr, hN = (p.hN as WasmTensor).ptr, cN = lstm && p.cN ? (p.cN as WasmTensor).ptr : 0;
+    const cp = cache ? cache.ptr : 0;
+    const rev = r.reverse ? 1 : 0;
+    if (nt > 1) {
+      this.runOnThreads('cellForward', [kind, T, B, I, H, rev, lens, xp, wIh, wHh, bIh, bHh, h0, c0, y, r.yStride, r.yOffset, hN, cN, cp, scratch], nt);
+    } else {
+      // the calling thread alone (streaming lands here: no array, no spread on the hot path)
+      k.cellForward(kind, T, B, I, H, rev, lens, xp, wIh, wHh, bIh, bHh, h0, c0, y, r.yStride, r.yOffset, hN, cN, cp, scratch, 0, 1, this.ctl, 0);
+    }
     return cache;
   }
 
@@ -469,8 +587,9 @@ class WasmKernelBackend implements WasmBackend {
     const lstm = kind === 2;
     this.checkProblemSize(r.G, T, B, I, H);
     const lens = this.lengths(r.lengths, B);
-    const scratch = this.scratch(this.k.backwardScratchBytes(kind, T, B, I, H));
-    this.k.cellBackward(
+    const nt = this.threadsFor(r.G, B, H);
+    const scratch = this.scratch(this.k.backwardScratchBytes(kind, T, B, I, H, nt));
+    const args = [
       kind, T, B, I, H, r.reverse ? 1 : 0, lens,
       (p.x as WasmTensor).ptr, (p.wIh as WasmTensor).ptr, (p.wHh as WasmTensor).ptr, (p.cache as WasmTensor).ptr,
       p.dy ? (p.dy as WasmTensor).ptr : 0, r.yStride, r.yOffset,
@@ -478,7 +597,9 @@ class WasmKernelBackend implements WasmBackend {
       p.dx ? (p.dx as WasmTensor).ptr : 0, (p.dWih as WasmTensor).ptr, (p.dWhh as WasmTensor).ptr,
       p.dbIh ? (p.dbIh as WasmTensor).ptr : 0, p.dbHh ? (p.dbHh as WasmTensor).ptr : 0,
       p.dh0 ? (p.dh0 as WasmTensor).ptr : 0, lstm && p.dc0 ? (p.dc0 as WasmTensor).ptr : 0, scratch,
-    );
+    ];
+    if (nt > 1) this.runOnThreads('cellBackward', args, nt);
+    else (this.k.cellBackward as (...a: number[]) => void)(...args, 0, 1, this.ctl, 0);
   }
 
   // ---- training ----------------------------------------------------------------------------------

@@ -2,8 +2,11 @@
  * The package works in a browser after a bundler handles it: Vite builds a page that imports
  * `@recur/backend-wasm` (the built dist/, as users get it), emits recur.wasm as an asset through the
  * `new URL('./recur.wasm', import.meta.url)` pattern, and headless Chromium runs a GEMM and an LSTM
- * forward with it. Needs `pnpm --filter @recur/backend-wasm build` (run here when dist/ is missing)
- * and Chromium at /usr/bin/chromium (or $CHROMIUM).
+ * forward with it. Served cross-origin isolated (COOP/COEP), the page also runs the threaded build
+ * on a worker pool (Web Workers over a shared memory) and gets the 1-thread result bit for bit;
+ * served without those headers, it falls back to one thread and says why. Needs
+ * `pnpm --filter @recur/backend-wasm build` (run here when dist/ is missing) and Chromium at
+ * /usr/bin/chromium (or $CHROMIUM).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -42,18 +45,24 @@ describe.skipIf(!existsSync(chromiumPath))('@recur/backend-wasm in a Vite bundle
     });
     const assets = readdirSync(join(outDir, 'assets'));
     // both builds are emitted (the loader picks one at run time)
-    expect(assets.filter((f) => /^recur-relaxed-.*\.wasm$/.test(f))).toHaveLength(1);
-    expect(assets.filter((f) => /^recur-(?!relaxed).*\.wasm$/.test(f))).toHaveLength(1);
+    expect(assets.filter((f) => /^recur-relaxed-(?!threads).*\.wasm$/.test(f))).toHaveLength(1);
+    expect(assets.filter((f) => /^recur-(?!relaxed|threads).*\.wasm$/.test(f))).toHaveLength(1);
+    // and the shared-memory builds the worker pool runs
+    expect(assets.filter((f) => /^recur-relaxed-threads-.*\.wasm$/.test(f))).toHaveLength(1);
+    expect(assets.filter((f) => /^recur-threads-.*\.wasm$/.test(f))).toHaveLength(1);
 
     const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm' };
     server = createServer((req, res) => {
-      const path = join(outDir, req.url === '/' ? 'index.html' : (req.url ?? ''));
+      // `/?plain` is served without the cross-origin isolation headers
+      const [url = '/', query] = (req.url ?? '/').split('?');
+      const isolation = query === 'plain' ? {} : { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+      const path = join(outDir, url === '/' ? 'index.html' : url);
       if (!path.startsWith(outDir) || !existsSync(path)) {
         res.writeHead(404);
         res.end();
         return;
       }
-      res.writeHead(200, { 'content-type': types[extname(path)] ?? 'application/octet-stream' });
+      res.writeHead(200, { ...isolation, 'content-type': types[extname(path)] ?? 'application/octet-stream' });
       res.end(readFileSync(path));
     });
     await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
@@ -71,7 +80,16 @@ describe.skipIf(!existsSync(chromiumPath))('@recur/backend-wasm in a Vite bundle
       await page.waitForFunction(() => document.getElementById('out')?.textContent !== 'running', null, { timeout: 60_000 });
       const text = (await page.textContent('#out')) ?? '';
       expect(text.startsWith('ERROR'), text).toBe(false);
-      const result = JSON.parse(text) as { build: string; gemm: number[]; h: number[] };
+      const result = JSON.parse(text) as {
+        build: string; gemm: number[]; h: number[]; isolated: boolean; cores: number;
+        threads: number; threadsUnavailable: string | null; parallelRuns: number; threadedEqualsOne: boolean;
+      };
+      // cross-origin isolated: the default is the browser's cores, the sequence ran split, and bit-identical
+      console.log(`[wasm browser] isolated ${result.isolated}, ${result.cores} cores, ${result.threads} threads, ${result.parallelRuns} split runs`);
+      expect(result.isolated).toBe(true);
+      expect(result.threads, result.threadsUnavailable ?? '').toBe(Math.min(8, result.cores));
+      if (result.cores > 1) expect(result.parallelRuns).toBeGreaterThan(0);
+      expect(result.threadedEqualsOne).toBe(true);
       // Chromium ships relaxed SIMD, so the default loader takes recur-relaxed.wasm there
       expect(result.build).toBe('relaxed');
       expect(result.gemm).toEqual([7, 10, 15, 22]);
@@ -91,6 +109,19 @@ describe.skipIf(!existsSync(chromiumPath))('@recur/backend-wasm in a Vite bundle
       // fused vs separate multiply-add may differ in the last bits
       result.h.forEach((v, i) => expect(Math.abs(v - node[i]!)).toBeLessThanOrEqual(1e-6 * Math.abs(node[i]!) + 1e-7));
       b.destroy();
+
+      // the same page without COOP/COEP: no SharedArrayBuffer, so one thread, and the reason names the headers
+      const plain = await browser.newPage();
+      await plain.goto(`http://127.0.0.1:${port}/?plain`);
+      await plain.waitForFunction(() => document.getElementById('out')?.textContent !== 'running', null, { timeout: 60_000 });
+      const plainText = (await plain.textContent('#out')) ?? '';
+      expect(plainText.startsWith('ERROR'), plainText).toBe(false);
+      const p = JSON.parse(plainText) as typeof result;
+      expect(p.isolated).toBe(false);
+      expect(p.threads).toBe(1);
+      expect(p.parallelRuns).toBe(0);
+      expect(p.threadsUnavailable).toMatch(/not cross-origin isolated.*Cross-Origin-Opener-Policy: same-origin.*Cross-Origin-Embedder-Policy: require-corp/);
+      expect(p.threadedEqualsOne).toBe(true);
     } finally {
       await browser.close();
     }

@@ -127,7 +127,9 @@ export default defineConfig({
   vite: {
     resolve: { alias: workspaceAliases() },
     worker: { format: 'es' },
-    server: { fs: { allow: [repo] } },
+    // cross-origin isolated, so the WASM demos get SharedArrayBuffer and run on threads
+    // (`pnpm preview` and the browser tests use scripts/serve-isolated.mjs, which sends the same)
+    server: { fs: { allow: [repo] }, headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } },
     build: { chunkSizeWarningLimit: 5000 },
   },
 });

@@ -14,13 +14,16 @@ const pkgRoot = fileURLToPath(new URL('../..', import.meta.url));
 export const WASM_PATH = join(pkgRoot, 'dist', 'recur.wasm');
 /** Path of the built relaxed-SIMD kernels. */
 export const RELAXED_WASM_PATH = join(pkgRoot, 'dist', 'recur-relaxed.wasm');
+/** Paths of the shared-memory (threaded) builds. */
+export const THREADS_WASM_PATH = join(pkgRoot, 'dist', 'recur-threads.wasm');
+export const RELAXED_THREADS_WASM_PATH = join(pkgRoot, 'dist', 'recur-relaxed-threads.wasm');
 
-/** Build `dist/recur.wasm` and `dist/recur-relaxed.wasm` if missing or stale; returns the baseline path. */
+/** Build the four `dist/recur*.wasm` files if any is missing or stale; returns the baseline path. */
 export function ensureWasmBuilt(): string {
   const asmDir = join(pkgRoot, 'assembly');
   const newestSource = Math.max(...readdirSync(asmDir).map((f) => statSync(join(asmDir, f)).mtimeMs));
   const stale = (p: string) => !existsSync(p) || statSync(p).mtimeMs < newestSource;
-  if (stale(WASM_PATH) || stale(RELAXED_WASM_PATH)) {
+  if ([WASM_PATH, RELAXED_WASM_PATH, THREADS_WASM_PATH, RELAXED_THREADS_WASM_PATH].some(stale)) {
     execFileSync(process.execPath, [join(pkgRoot, 'scripts', 'build-wasm.mjs')], { stdio: 'inherit' });
   }
   return WASM_PATH;

@@ -1,0 +1,62 @@
+/**
+ * Work splitting and the per-step barrier for the threaded build (`recur-threads.wasm`, shared
+ * memory). Every kernel that runs on threads takes `tid` (0 … nt−1), `nt`, `ctl` (a 64-byte control
+ * block in linear memory, see src/worker-pool.ts) and `canBlock` (0 on a browser's main thread,
+ * where `memory.atomic.wait` traps). With nt = 1 nothing here touches memory.
+ *
+ * Results must not depend on nt, so work is split by OUTPUT, never by reduction: each output element
+ * is computed by exactly one thread with exactly the arithmetic the single-thread run uses. Ranges
+ * are whole chunks of {@link CHUNK} = 8 elements, so the SIMD-vs-scalar tail pattern and the 8-wide
+ * dot-product blocks fall on the same elements whatever the thread count.
+ *
+ * Control block (i32 words): [0] barrier arrivals, [1] barrier generation, [2] abort flag.
+ */
+
+/** Split granularity (elements). A multiple of MR (4) and NR (8). */
+export const CHUNK: i32 = 8;
+
+/**
+ * Spins on the generation word before sleeping in `memory.atomic.wait`, adapted per thread: when
+ * the cores are free, partners arrive within microseconds and spinning beats a futex wake-up (tens
+ * of µs); when the threads share a core (a loaded machine), spinning only burns the partner's time
+ * slice. So a barrier that had to sleep halves this thread's spin budget, and one that ended while
+ * spinning doubles it, between {@link SPIN_MIN} and {@link SPIN_MAX} (about 0.1 ms).
+ */
+const SPIN_MIN: i32 = 256;
+const SPIN_MAX: i32 = 131072;
+let spinLimit: i32 = SPIN_MAX;
+
+/** First element of thread `tid`'s share of `count` elements split into CHUNK-sized pieces. */
+// @ts-ignore: decorator
+@inline
+export function partLo(count: i32, tid: i32, nt: i32): i32 {
+  const chunks = (count + CHUNK - 1) / CHUNK;
+  return min(count, ((chunks * tid) / nt) * CHUNK);
+}
+
+/**
+ * Wait until all `nt` threads have arrived (a generation barrier). The last to arrive resets the
+ * count, bumps the generation and wakes sleepers. Others spin, then sleep where they may block.
+ * An abort (a worker whose kernel trapped) releases everyone; the host then throws.
+ */
+export function barrier(ctl: usize, nt: i32, canBlock: bool): void {
+  if (nt <= 1) return;
+  const gen = atomic.load<i32>(ctl, 4);
+  if (atomic.add<i32>(ctl, 1) == nt - 1) {
+    atomic.store<i32>(ctl, 0);
+    atomic.store<i32>(ctl, gen + 1, 4);
+    atomic.notify(ctl + 4, nt);
+    return;
+  }
+  let spins = 0;
+  let slept = false;
+  while (atomic.load<i32>(ctl, 4) == gen) {
+    if (atomic.load<i32>(ctl, 8) != 0) return;
+    if (canBlock && ++spins > spinLimit) {
+      slept = true;
+      atomic.wait<i32>(ctl + 4, gen, 1000000);
+    }
+  }
+  if (slept) spinLimit = max(SPIN_MIN, spinLimit >> 1);
+  else spinLimit = min(SPIN_MAX, spinLimit << 1);
+}
