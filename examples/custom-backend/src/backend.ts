@@ -3,6 +3,7 @@
  * its arguments with the shared checks from @recur/backend, then calls a plain kernel.
  */
 import {
+  BackendDestroyedError,
   InvalidArgumentError,
   SPECIFICATION_VERSION,
   checkCellBackward,
@@ -40,7 +41,7 @@ export function createFloat64Backend(): Backend {
   let destroyed = false;
   /** The contract: a destroyed backend is unusable, and says so with a typed error. */
   const alive = () => {
-    if (destroyed) throw new InvalidArgumentError('backend', `${id} was destroyed; create a new one (createFloat64Backend).`);
+    if (destroyed) throw new BackendDestroyedError(id, 'createFloat64Backend');
   };
   /** Live, ours, and holding at least `minSize` elements. */
   const check = (t: Tensor, what: string, minSize?: number) => checkTensor(self, t, what, minSize);

@@ -2,8 +2,8 @@
  * `createCpuBackend`: the reference implementation of the Backend contract, in plain TypeScript.
  */
 import {
+  BackendDestroyedError,
   InvalidArgumentError,
-  RecurError,
   SPECIFICATION_VERSION,
   ShapeError,
   checkCellBackward,
@@ -41,15 +41,6 @@ export interface CpuBackendOptions {
   readonly precision?: 'float32' | 'float64';
 }
 
-/** A method was called on a backend after `destroy()`. */
-export class BackendDestroyedError extends RecurError {
-  /** Set explicitly so the name survives minification (bundlers rename classes). */
-  override name = 'BackendDestroyedError';
-  constructor(backend: string) {
-    super('E_BACKEND_DESTROYED', `Backend "${backend}" was destroyed and cannot be used. Create a new one (createCpuBackend or useBackend).`);
-  }
-}
-
 let instances = 0;
 
 /**
@@ -73,7 +64,7 @@ export function createCpuBackend(options: CpuBackendOptions = {}): Backend {
   const self = { id, name };
 
   function alive(): void {
-    if (destroyed) throw new BackendDestroyedError(id);
+    if (destroyed) throw new BackendDestroyedError(id, 'createCpuBackend');
   }
 
   const ctx: KernelContext = {
@@ -148,7 +139,7 @@ export function createCpuBackend(options: CpuBackendOptions = {}): Backend {
       return { liveTensors: store.liveTensors, liveBytes: store.liveBytes };
     },
     sync() {
-      return destroyed ? Promise.reject(new BackendDestroyedError(id)) : Promise.resolve();
+      return destroyed ? Promise.reject(new BackendDestroyedError(id, 'createCpuBackend')) : Promise.resolve();
     },
     destroy() {
       if (destroyed) return;

@@ -9,9 +9,9 @@
  * before its own ops if it relies on a particular engine.
  */
 import {
+  BackendDestroyedError,
   DeviceLostError,
   InvalidArgumentError,
-  RecurError,
   SPECIFICATION_VERSION,
   ShapeError,
   checkTensor,
@@ -60,18 +60,6 @@ export interface TfjsBackend extends Backend {
   readonly tf: Tfjs;
 }
 
-/** A method was called on a tfjs backend after `destroy()`. */
-export class TfjsBackendDestroyedError extends RecurError {
-  /** Set explicitly so the name survives minification (bundlers rename classes). */
-  override name = 'TfjsBackendDestroyedError';
-  constructor(backend: string) {
-    super(
-      'E_BACKEND_DESTROYED',
-      `Backend "${backend}" was destroyed and cannot be used. Create a new one (createTfjsBackend or useBackend).`,
-    );
-  }
-}
-
 let instances = 0;
 
 /**
@@ -105,7 +93,7 @@ function makeTfjsBackend(tf: Tfjs, engine: TfjsEngine, name: string): TfjsBacken
 
   /** Refuse after destroy, and make this instance's engine the active tfjs backend. */
   function enter(): void {
-    if (destroyed) throw new TfjsBackendDestroyedError(id);
+    if (destroyed) throw new BackendDestroyedError(id, 'createTfjsBackend');
     if (tf.getBackend() === engine) return;
     if (tf.findBackend(engine) == null) {
       throw new DeviceLostError(name, `the TensorFlow.js "${engine}" engine is no longer registered (tf.removeBackend?)`);

@@ -48,6 +48,7 @@ export {
   type Tolerance,
 } from './capabilities.js';
 export {
+  BackendDestroyedError,
   BackendMismatchError,
   BackendUnavailableError,
   CapabilityError,
