@@ -93,6 +93,15 @@ export {
   type ResolvedLoss,
   type ResolvedOptimizerStep,
 } from './validate.js';
+export { checked, isChecked } from './checked.js';
+export {
+  defineBackend,
+  type BackendDefinition,
+  type BackendMemory,
+  type KernelName,
+  type KernelTable,
+  type MemoryMethodName,
+} from './define-backend.js';
 export {
   currentBackend,
   getBackend,
