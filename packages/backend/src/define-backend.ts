@@ -30,7 +30,7 @@ export type KernelTable<C> = {
 };
 
 /** What {@link defineBackend} builds a backend from. */
-export interface BackendDefinition<C> {
+export interface BackendDefinition<C, X extends object = object> {
   /** Registry name, e.g. `cpu`. */
   readonly name: string;
   /** Unique per instance (e.g. `cpu#3`); tensors carry it. */
@@ -45,6 +45,14 @@ export interface BackendDefinition<C> {
   readonly kernels: KernelTable<C>;
   /** The function that makes a new instance, named in `BackendDestroyedError` (e.g. `createCpuBackend`). */
   readonly factory?: string;
+  /**
+   * Runs before every kernel and every memory method but `dispose`, `memory` and `destroy` (after
+   * the destroyed-state guard): the place for what this backend must check or set up first, such
+   * as a lost device or making its engine the active one.
+   */
+  readonly enter?: () => void;
+  /** Extra read-only fields the backend object carries besides the contract (e.g. tfjs's `engine`). */
+  readonly extra?: X;
 }
 
 /**
@@ -60,8 +68,8 @@ export interface BackendDefinition<C> {
  *   context: ctx, memory, kernels: { gemm, copy, fill, ... },
  * });
  */
-export function defineBackend<C>(definition: BackendDefinition<C>): Backend {
-  const { name, id, context, memory, kernels, factory } = definition;
+export function defineBackend<C, X extends object = object>(definition: BackendDefinition<C, X>): Backend & X {
+  const { name, id, context, memory, kernels, factory, enter } = definition;
   const bound = {} as Record<KernelName, (...args: never[]) => unknown>;
   for (const key of Object.keys(kernels) as KernelName[]) {
     const kernel = kernels[key] as (ctx: C, ...args: unknown[]) => unknown;
@@ -80,6 +88,7 @@ export function defineBackend<C>(definition: BackendDefinition<C>): Backend {
   const dead = () => new BackendDestroyedError(id, factory);
   const alive = () => {
     if (destroyed) throw dead();
+    enter?.();
   };
   const guarded = {} as Record<KernelName, (...args: never[]) => unknown>;
   for (const key of Object.keys(kernels) as KernelName[]) {
@@ -89,7 +98,8 @@ export function defineBackend<C>(definition: BackendDefinition<C>): Backend {
       return method(...args);
     };
   }
-  const backend: Backend = {
+  const backend: Backend & X = {
+    ...(definition.extra as X),
     specificationVersion: SPECIFICATION_VERSION,
     name,
     id,
@@ -107,7 +117,12 @@ export function defineBackend<C>(definition: BackendDefinition<C>): Backend {
       inner.write(t, data, offset);
     },
     read(t): Promise<FloatArray> {
-      return destroyed ? Promise.reject(dead()) : inner.read(t);
+      try {
+        alive();
+      } catch (e) {
+        return Promise.reject(e);
+      }
+      return inner.read(t);
     },
     dispose(t) {
       if (destroyed || t === null || t === undefined || t.disposed) return;
@@ -115,7 +130,12 @@ export function defineBackend<C>(definition: BackendDefinition<C>): Backend {
     },
     memory: () => inner.memory(),
     sync() {
-      return destroyed ? Promise.reject(dead()) : inner.sync();
+      try {
+        alive();
+      } catch (e) {
+        return Promise.reject(e);
+      }
+      return inner.sync();
     },
     destroy() {
       if (destroyed) return;
