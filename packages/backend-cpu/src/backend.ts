@@ -15,7 +15,7 @@ import {
 } from '@recur/backend';
 import type { KernelContext } from './context.js';
 import { CPU_KERNELS } from './kernels/table.js';
-import { CPU_CAPABILITIES } from './package-info.js';
+import { CPU_CAPABILITIES } from './capabilities.js';
 import { CpuTensor, TensorStore, dataOf } from './tensor-store.js';
 import { Workspace } from './workspace.js';
 

@@ -25,7 +25,7 @@ import { TensorStore, optPtr, ptrOf, type CudaTensor } from './cuda-tensor.js';
 import * as ew from './elementwise.js';
 import { loadAddon, type NativeAddon, type NativeContext, type NativeInfo } from './native.js';
 import { loss, optimizerStep } from './training.js';
-import { CUDA_CAPABILITIES } from './package-info.js';
+import { CUDA_CAPABILITIES } from './capabilities.js';
 
 /** Options of {@link createCudaBackend}. */
 export interface CudaBackendOptions {

@@ -18,7 +18,7 @@ import { acquireDevice, type WebgpuBackendOptions } from './acquire-device.js';
 import { GpuContext, type AdapterFacts } from './gpu-context.js';
 import { WEBGPU_KERNELS, type WebgpuKernelContext } from './kernels/table.js';
 import { WebgpuTensor } from './tensor.js';
-import { WEBGPU_CAPABILITIES } from './package-info.js';
+import { WEBGPU_CAPABILITIES } from './capabilities.js';
 
 let instances = 0;
 const contexts = new WeakMap<Backend, GpuContext>();
