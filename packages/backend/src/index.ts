@@ -62,8 +62,10 @@ export {
   SpecificationVersionError,
 } from './errors.js';
 export {
+  cellCacheMeta,
   checkActivation,
   checkCellBackward,
+  checkCellCache,
   checkCellForward,
   checkClipLimit,
   checkCopy,
@@ -88,6 +90,7 @@ export {
   isActiveStep,
   nonNegativeInt,
   shapeSize,
+  type CellCacheMeta,
   type ResolvedCellShape,
   type ResolvedCopy,
   type ResolvedLoss,

@@ -7,9 +7,9 @@
  * this backend knows what its caches are.
  */
 import {
-  InvalidArgumentError,
-  ShapeError,
+  cellCacheMeta,
   checkCellBackward,
+  checkCellCache,
   checkCellForward,
   type CellBackwardParams,
   type CellForwardParams,
@@ -28,7 +28,7 @@ export function cellForward(ctx: KernelContext, p: CellForwardParams): Tensor | 
   if (p.training) {
     const layout = cacheLayout(cell, T, B, H, r.G);
     cache = ctx.store.alloc([layout.size]);
-    cache.cacheMeta = { cell, T, B, I, H, reverse: r.reverse, lengths: r.lengths ? r.lengths.slice() : null };
+    cache.cacheMeta = cellCacheMeta(p, r);
   }
   sequenceForward(
     { cell, T, B, I, H, G: r.G, reverse: r.reverse, lengths: r.lengths, yStride: r.yStride, yOffset: r.yOffset },
@@ -57,20 +57,7 @@ export function cellBackward(ctx: KernelContext, p: CellBackwardParams): void {
   const lstm = cell === 'lstm';
   const cache = p.cache;
   const meta = cache instanceof CpuTensor ? cache.cacheMeta : null;
-  if (meta === null) {
-    throw new InvalidArgumentError('cache', 'is not a cache returned by cellForward({ training: true }) on this backend.');
-  }
-  if (meta.cell !== cell || meta.T !== T || meta.B !== B || meta.I !== I || meta.H !== H || meta.reverse !== r.reverse) {
-    throw new ShapeError(
-      'cache',
-      `a ${cell} cache for T=${T}, B=${B}, I=${I}, H=${H}${r.reverse ? ', reverse' : ''}`,
-      `a ${meta.cell} cache for T=${meta.T}, B=${meta.B}, I=${meta.I}, H=${meta.H}${meta.reverse ? ', reverse' : ''}`,
-      'Pass the cache from the cellForward call with the same shape and direction.',
-    );
-  }
-  if (!sameLengths(meta.lengths, r.lengths, T)) {
-    throw new InvalidArgumentError('lengths', 'differ from the lengths the forward pass (that made this cache) used. Pass the same lengths to cellBackward.');
-  }
+  checkCellCache(meta, p, r);
   const opt = (t: Tensor | null | undefined, what: string): ReturnType<typeof dataOf> | null => (lstm && t ? dataOf(t, what) : null);
   sequenceBackward(
     { cell, T, B, I, H, G: r.G, reverse: r.reverse, lengths: r.lengths, yStride: r.yStride, yOffset: r.yOffset },
@@ -94,9 +81,3 @@ export function cellBackward(ctx: KernelContext, p: CellBackwardParams): void {
   );
 }
 
-/** Same padding pattern (null means every sequence has length T). */
-function sameLengths(a: Int32Array | null, b: Int32Array | null, T: number): boolean {
-  const n = a?.length ?? b?.length ?? 0;
-  for (let i = 0; i < n; i++) if ((a ? (a[i] as number) : T) !== (b ? (b[i] as number) : T)) return false;
-  return true;
-}

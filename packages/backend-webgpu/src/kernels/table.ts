@@ -5,9 +5,9 @@
  * origin and the storage-binding size limit of a sequence's scratch buffers.
  */
 import {
-  InvalidArgumentError,
-  ShapeError,
+  cellCacheMeta,
   checkCellBackward,
+  checkCellCache,
   checkCellForward,
   type CellBackwardParams,
   type CellForwardParams,
@@ -77,7 +77,7 @@ function cellForward(ctx: WebgpuKernelContext, p: CellForwardParams): Tensor | n
   let cache: WebgpuTensor | null = null;
   if (p.training) {
     cache = ctx.newTensor([cacheLayout(p.cell, p.T, p.B, p.H, r.G).size], 'cellForward cache');
-    cache.cacheMeta = { cell: p.cell, T: p.T, B: p.B, I: p.I, H: p.H, reverse: r.reverse, lengths: r.lengths ? r.lengths.slice() : null };
+    cache.cacheMeta = cellCacheMeta(p, r);
   }
   const pb = ctx.gpu.pass();
   encodeCellForward(ctx.gpu, pb, d, {
@@ -104,20 +104,7 @@ function cellBackward(ctx: WebgpuKernelContext, p: CellBackwardParams): void {
   const d = dims(p, r);
   const lstm = p.cell === 'lstm';
   const meta = p.cache instanceof WebgpuTensor ? p.cache.cacheMeta : null;
-  if (meta === null) {
-    throw new InvalidArgumentError('cache', 'is not a cache returned by cellForward({ training: true }) on this backend.');
-  }
-  if (meta.cell !== p.cell || meta.T !== p.T || meta.B !== p.B || meta.I !== p.I || meta.H !== p.H || meta.reverse !== r.reverse) {
-    throw new ShapeError(
-      'cache',
-      `a ${p.cell} cache for T=${p.T}, B=${p.B}, I=${p.I}, H=${p.H}${r.reverse ? ', reverse' : ''}`,
-      `a ${meta.cell} cache for T=${meta.T}, B=${meta.B}, I=${meta.I}, H=${meta.H}${meta.reverse ? ', reverse' : ''}`,
-      'Pass the cache from the cellForward call with the same shape and direction.',
-    );
-  }
-  if (!sameLengths(meta.lengths, r.lengths, p.T)) {
-    throw new InvalidArgumentError('lengths', 'differ from the lengths the forward pass (that made this cache) used. Pass the same lengths to cellBackward.');
-  }
+  checkCellCache(meta, p, r);
   checkSequenceLimits(ctx.gpu, d);
   const pb = ctx.gpu.pass();
   encodeCellBackward(ctx.gpu, pb, d, {
@@ -140,12 +127,6 @@ function cellBackward(ctx: WebgpuKernelContext, p: CellBackwardParams): void {
   pb.submit();
 }
 
-/** Same padding pattern (null means every sequence has length T). */
-function sameLengths(a: Int32Array | null, b: Int32Array | null, T: number): boolean {
-  const n = a?.length ?? b?.length ?? 0;
-  for (let i = 0; i < n; i++) if ((a ? (a[i] as number) : T) !== (b ? (b[i] as number) : T)) return false;
-  return true;
-}
 
 /** Every WebGPU kernel, by contract name. */
 export const WEBGPU_KERNELS: KernelTable<WebgpuKernelContext> = {
