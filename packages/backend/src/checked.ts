@@ -84,8 +84,11 @@ function checkData(data: ArrayLike<number>, what: string): void {
  * unchanged.
  *
  * @example
- * const be = checked(createMyBackend());
- * be.copy({ src, dst, rows: 0, cols: 4 }); // validated, then a no-op: the kernel never sees it
+ * import { createCpuBackend } from '@recur/backend-cpu';
+ * const be = checked(createCpuBackend());
+ * const t = be.upload([1, 2, 3, 4, 5, 6], [2, 3]);
+ * be.copy({ src: t, dst: t, rows: 0, cols: 3 }); // validated, then a no-op: the kernel never sees it
+ * console.log(Array.from(await be.read(t))); // [1, 2, 3, 4, 5, 6]
  */
 export function checked<B extends Backend>(backend: B): B {
   if (isChecked(backend)) return backend;

@@ -60,13 +60,8 @@ export interface BackendDefinition<C, X extends object = object> {
  * every shared argument check once before a kernel (see {@link checked}), and throws
  * `BackendDestroyedError` from every method after `destroy()` (`dispose` and `memory` stay safe,
  * `destroy` is idempotent).
- *
- * @example
- * return defineBackend({
- *   name: 'mine', id: `mine#${++n}`, factory: 'createMyBackend',
- *   capabilities: { precision: 'float32', training: true },
- *   context: ctx, memory, kernels: { gemm, copy, fill, ... },
- * });
+ * `examples/custom-backend` (src/backend.ts and src/kernel-table.ts) is a complete, runnable
+ * backend built this way.
  */
 export function defineBackend<C, X extends object = object>(definition: BackendDefinition<C, X>): Backend & X {
   const { name, id, context, memory, kernels, factory, enter } = definition;
