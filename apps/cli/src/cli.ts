@@ -10,19 +10,7 @@ import { Output, type Streams } from './output.js';
 import { COMMANDS, GLOBAL_FLAGS, type CommandSpec, type FlagSpec } from './spec.js';
 import { HANDLERS } from './commands/index.js';
 
-/** What a command handler receives. */
-export interface CommandContext {
-  readonly spec: CommandSpec;
-  readonly flags: Flags;
-  readonly args: readonly string[];
-  readonly out: Output;
-  readonly env: NodeJS.ProcessEnv;
-  /** Set the process exit code (default 0) without throwing. */
-  setExitCode(code: number): void;
-}
-
-/** A command implementation. */
-export type CommandHandler = (ctx: CommandContext) => Promise<void>;
+export type { CommandContext, CommandHandler } from './commands/context.js';
 
 /** Options of {@link runCli}. */
 export interface RunOptions {

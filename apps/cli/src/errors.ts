@@ -40,6 +40,12 @@ function isDataError(e: unknown): e is RecurDataError {
 /** Map any thrown value to a message and an exit code. */
 export function classifyError(e: unknown): ClassifiedError {
   if (e instanceof CliUserError) return { exitCode: 1, message: oneLine(e.message), code: e.code };
+  // Before RecurError: data errors are RecurErrors too, and carry their own flag wording.
+  if (isDataError(e)) {
+    // @recur/data names its API option; on the command line it is the --missing flag.
+    const message = oneLine(e.message).replace('(missing: "ffill" | "interpolate")', '(recur train --missing ffill|interpolate)');
+    return { exitCode: 1, message, code: String(e.code) };
+  }
   if (e instanceof RecurError) {
     let message = oneLine(e.message);
     // The library names its API options; on the command line they are flags.
@@ -51,11 +57,6 @@ export function classifyError(e: unknown): ClassifiedError {
         .replace(/lower the learning rate/i, (m) => `${m} (--lr)`);
     }
     return { exitCode: 1, message, code: e.code };
-  }
-  if (isDataError(e)) {
-    // @recur/data names its API option; on the command line it is the --missing flag.
-    const message = oneLine(e.message).replace('(missing: "ffill" | "interpolate")', '(recur train --missing ffill|interpolate)');
-    return { exitCode: 1, message, code: String(e.code) };
   }
   const err = e as { code?: unknown; message?: unknown; path?: unknown } | null;
   // Node file-system errors on paths the user gave.

@@ -58,7 +58,7 @@ describe('classifyError', () => {
   it('maps user errors to exit 1 with one line and anything else to exit 2', () => {
     expect(classifyError(new CliUserError('bad\nflag'))).toMatchObject({ exitCode: 1, message: 'bad flag' });
     expect(classifyError(new InvalidArgumentError('x', 'nope'))).toMatchObject({ exitCode: 1, code: 'E_INVALID_ARGUMENT' });
-    expect(classifyError(new UnknownColumnError('valeu', ['value'], 'value'))).toMatchObject({ exitCode: 1, code: 'UNKNOWN_COLUMN' });
+    expect(classifyError(new UnknownColumnError('valeu', ['value'], 'value'))).toMatchObject({ exitCode: 1, code: 'E_UNKNOWN_COLUMN' });
     expect(classifyError(Object.assign(new Error('x'), { code: 'ENOENT', path: '/a/b' }))).toMatchObject({ exitCode: 1, message: '/a/b: no such file or directory.' });
     const internal = classifyError(new TypeError('undefined is not a function'));
     expect(internal.exitCode).toBe(2);

@@ -10,7 +10,7 @@ import { describeSchemaIssue } from '@recur/backend';
 import { MODEL_CONFIG_FILE, ModelFormatError, type ModelContents } from '@recur/core';
 import { RecurDataError, scalerJsonSchema, tokenizerFromJSON, tokenizerJsonSchema, type Tokenizer } from '@recur/data';
 import { z } from 'zod';
-import type { ForecastPipeline } from './forecast/pipeline.js';
+import type { ForecastPipeline } from './forecast/forecast-pipeline.js';
 
 /** Longest lookback a stored pipeline may have. */
 export const MAX_LOOKBACK = 1_000_000;

@@ -4,7 +4,7 @@
  * scratch workspace.
  */
 import type { Tensor } from '@recur/backend';
-import type { CpuArray, CpuArrayCtor } from './tensor-store.js';
+import type { CpuArray, CpuArrayCtor, TensorStore } from './tensor-store.js';
 import type { Workspace } from './workspace.js';
 
 export interface KernelContext {
@@ -13,6 +13,8 @@ export interface KernelContext {
   readonly id: string;
   readonly ctor: CpuArrayCtor;
   readonly ws: Workspace;
+  /** The backend's tensors (kernels that make a tensor, such as a training cache, allocate here). */
+  readonly store: TensorStore;
   /** The buffer of a live tensor owned by this backend, holding at least `minSize` elements. */
   live(t: Tensor, what: string, minSize?: number): CpuArray;
   /** The buffer of a live tensor owned by this backend, holding exactly `size` elements. */

@@ -4,6 +4,8 @@
  *
  * @packageDocumentation
  */
-export { BackendDestroyedError, createCpuBackend, type CpuBackendOptions } from './backend.js';
+/** Re-exported from `@recur/backend`, where the one class every backend throws lives. */
+export { BackendDestroyedError } from '@recur/backend';
+export { createCpuBackend, type CpuBackendOptions } from './backend.js';
 export { registerCpuBackend } from './register.js';
 export { BACKEND_PACKAGE_INFO, CPU_CAPABILITIES } from './package-info.js';

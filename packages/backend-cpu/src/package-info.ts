@@ -1,9 +1,8 @@
 /** The static description of this package (docs pages, benchmark discovery). */
-import type { BackendPackageInfo, CapabilityDeclaration } from '@recur/backend';
+import type { BackendPackageInfo } from '@recur/backend';
+import { CPU_CAPABILITIES } from './capabilities.js';
 import { registerCpuBackend } from './register.js';
 
-/** What a default (float32) CPU backend declares; `createCpuBackend` builds its manifest from it. */
-export const CPU_CAPABILITIES: CapabilityDeclaration = { precision: 'float32', training: true, fusedSequence: true, variableLength: true, async: false };
 
 /** `@recur/backend-cpu`, described for tools: registry name, capabilities, where it runs. */
 export const BACKEND_PACKAGE_INFO: BackendPackageInfo = {
@@ -15,3 +14,5 @@ export const BACKEND_PACKAGE_INFO: BackendPackageInfo = {
   variants: [{ name: 'cpu', priority: 0, capabilities: CPU_CAPABILITIES, capabilityNotes: "`createCpuBackend({ precision: 'float64' })` computes in float64 (the conformance oracle)." }],
   register: () => registerCpuBackend(),
 };
+
+export { CPU_CAPABILITIES };

@@ -2,7 +2,7 @@
  * Host-memory tensors and their bookkeeping: every live buffer is counted, so leak tests can
  * check that a run leaves nothing behind (`memory()`).
  */
-import { DisposedTensorError, InvalidArgumentError, shapeSize, type Tensor } from '@recur/backend';
+import { DisposedTensorError, InvalidArgumentError, shapeSize, type CellCacheMeta, type Tensor } from '@recur/backend';
 
 /** Storage of a CPU tensor: Float32Array (default) or Float64Array (the oracle mode). */
 export type CpuArray = Float32Array | Float64Array;
@@ -10,17 +10,6 @@ export type CpuArray = Float32Array | Float64Array;
 /** Constructor of the storage array type. */
 export type CpuArrayCtor = Float32ArrayConstructor | Float64ArrayConstructor;
 
-/** What `cellForward({ training: true })` recorded, checked again by `cellBackward`. */
-export interface CellCacheMeta {
-  readonly cell: string;
-  readonly T: number;
-  readonly B: number;
-  readonly I: number;
-  readonly H: number;
-  readonly reverse: boolean;
-  /** A copy of the forward's `lengths` (null for full length). */
-  readonly lengths: Int32Array | null;
-}
 
 /** A tensor handle whose buffer lives in ordinary host memory. */
 export class CpuTensor implements Tensor {

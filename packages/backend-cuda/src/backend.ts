@@ -25,7 +25,7 @@ import { TensorStore, optPtr, ptrOf, type CudaTensor } from './cuda-tensor.js';
 import * as ew from './elementwise.js';
 import { loadAddon, type NativeAddon, type NativeContext, type NativeInfo } from './native.js';
 import { loss, optimizerStep } from './training.js';
-import { CUDA_CAPABILITIES } from './package-info.js';
+import { CUDA_CAPABILITIES } from './capabilities.js';
 
 /** Options of {@link createCudaBackend}. */
 export interface CudaBackendOptions {
@@ -99,7 +99,7 @@ export async function createCudaBackend(options: CudaBackendOptions = {}): Promi
     (ptr) => call(() => addon.free(ctxHandle, ptr)),
   );
   const alive = (): void => {
-    if (destroyed) throw new BackendDestroyedError(id);
+    if (destroyed) throw new BackendDestroyedError(id, 'createCudaBackend');
   };
   const k: KernelContext = {
     name,
@@ -195,7 +195,7 @@ export async function createCudaBackend(options: CudaBackendOptions = {}): Promi
       return { liveTensors: store.liveTensors, liveBytes: store.liveBytes };
     },
     sync() {
-      if (destroyed) return Promise.reject(new BackendDestroyedError(id));
+      if (destroyed) return Promise.reject(new BackendDestroyedError(id, 'createCudaBackend'));
       try {
         return call(() => addon.sync(ctxHandle)).catch((e: unknown) => {
           throw mapNativeError(e, name);

@@ -4,9 +4,9 @@
  * loop of recurrent GEMM + fused step kernel per timestep; see native/sequence.cc).
  */
 import {
-  InvalidArgumentError,
-  ShapeError,
+  cellCacheMeta,
   checkCellBackward,
+  checkCellCache,
   checkCellForward,
   type CellBackwardParams,
   type CellForwardParams,
@@ -19,12 +19,6 @@ import type { NativeCellShape } from './native.js';
 
 const CELL_CODES: Readonly<Record<CellKind, number>> = { 'rnn-tanh': 0, 'rnn-relu': 1, lstm: 2, gru: 3 };
 
-/** Same padding pattern (null means every sequence has length T). */
-function sameLengths(a: Int32Array | null, b: Int32Array | null, T: number): boolean {
-  const n = a?.length ?? b?.length ?? 0;
-  for (let i = 0; i < n; i++) if ((a ? (a[i] as number) : T) !== (b ? (b[i] as number) : T)) return false;
-  return true;
-}
 
 /** Run one direction of one layer over the sequence; returns the backward cache when training. */
 export function cellForward(k: KernelContext, store: TensorStore, p: CellForwardParams): Tensor | null {
@@ -49,7 +43,7 @@ export function cellForward(k: KernelContext, store: TensorStore, p: CellForward
   let cache: CudaTensor | null = null;
   if (p.training) {
     cache = store.alloc([k.addon.cacheSize(shape)]);
-    cache.cacheMeta = { cell, T, B, I, H, reverse: r.reverse, lengths: r.lengths ? r.lengths.slice() : null };
+    cache.cacheMeta = cellCacheMeta(p, r);
   }
   try {
     k.call(() => k.addon.cellForward(k.ctx(), { ...args, cache: cache ? cache.ptr : null }));
@@ -67,18 +61,7 @@ export function cellBackward(k: KernelContext, p: CellBackwardParams): void {
   const { cell, T, B, I, H } = p;
   const lstm = cell === 'lstm';
   const meta = p.cache instanceof CudaTensor ? p.cache.cacheMeta : null;
-  if (meta === null) throw new InvalidArgumentError('cache', 'is not a cache returned by cellForward({ training: true }) on this backend.');
-  if (meta.cell !== cell || meta.T !== T || meta.B !== B || meta.I !== I || meta.H !== H || meta.reverse !== r.reverse) {
-    throw new ShapeError(
-      'cache',
-      `a ${cell} cache for T=${T}, B=${B}, I=${I}, H=${H}${r.reverse ? ', reverse' : ''}`,
-      `a ${meta.cell} cache for T=${meta.T}, B=${meta.B}, I=${meta.I}, H=${meta.H}${meta.reverse ? ', reverse' : ''}`,
-      'Pass the cache from the cellForward call with the same shape and direction.',
-    );
-  }
-  if (!sameLengths(meta.lengths, r.lengths, T)) {
-    throw new InvalidArgumentError('lengths', 'differ from the lengths the forward pass (that made this cache) used. Pass the same lengths to cellBackward.');
-  }
+  checkCellCache(meta, p, r);
   const shape: NativeCellShape = { cell: CELL_CODES[cell], T, B, I, H, reverse: r.reverse, yStride: r.yStride, yOffset: r.yOffset, lengths: r.lengths };
   const args = {
     ...shape,

@@ -12,7 +12,17 @@
  * | use after destroy()                                                     | BackendDestroyedError      |
  * | anything else                                                           | CudaError (E_CUDA)         |
  */
-import { BackendUnavailableError, DeviceLostError, InvalidArgumentError, OutOfMemoryError, RecurError } from '@recur/backend';
+import {
+  BackendDestroyedError,
+  BackendUnavailableError,
+  DeviceLostError,
+  InvalidArgumentError,
+  OutOfMemoryError,
+  RecurError,
+} from '@recur/backend';
+
+/** Re-exported from `@recur/backend`, where the one class every backend throws lives. */
+export { BackendDestroyedError };
 
 /** The fields the addon puts on the errors it throws (see native/addon.cc). */
 export interface NativeErrorFields {
@@ -41,15 +51,6 @@ export class CudaError extends RecurError {
     this.source = source;
     this.cudaCode = cudaCode;
     this.cudaName = cudaName;
-  }
-}
-
-/** A method was called on a CUDA backend after `destroy()`. */
-export class BackendDestroyedError extends RecurError {
-  /** Set explicitly so the name survives minification (bundlers rename classes). */
-  override name = 'BackendDestroyedError';
-  constructor(backend: string) {
-    super('E_BACKEND_DESTROYED', `Backend "${backend}" was destroyed and cannot be used. Create a new one (createCudaBackend or useBackend).`);
   }
 }
 
@@ -114,7 +115,7 @@ export function mapNativeError(e: unknown, backend: string, options: { atInit?: 
   if (f.source === 'recur') {
     switch (f.code) {
       case 'E_BACKEND_DESTROYED':
-        return new BackendDestroyedError(backend);
+        return new BackendDestroyedError(backend, 'createCudaBackend');
       case 'E_INVALID_TARGET':
         return new InvalidArgumentError('loss.target', message.replace(/^loss\.target: /, ''));
       case 'E_INVALID_ARGUMENT':

@@ -2,19 +2,9 @@
  * Device tensors and their bookkeeping. A tensor owns one pooled device allocation; `memory()` counts
  * live tensors and their logical bytes (4 per float32 element), which is what leak tests compare.
  */
-import { DisposedTensorError, InvalidArgumentError, shapeSize, type Tensor } from '@recur/backend';
+import { DisposedTensorError, InvalidArgumentError, shapeSize, type CellCacheMeta, type Tensor } from '@recur/backend';
 import type { Ptr } from './native.js';
 
-/** What `cellForward({ training: true })` recorded, checked again by `cellBackward`. */
-export interface CellCacheMeta {
-  readonly cell: string;
-  readonly T: number;
-  readonly B: number;
-  readonly I: number;
-  readonly H: number;
-  readonly reverse: boolean;
-  readonly lengths: Int32Array | null;
-}
 
 /** A handle to a float32 buffer in device memory. */
 export class CudaTensor implements Tensor {

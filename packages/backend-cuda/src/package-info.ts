@@ -1,9 +1,8 @@
 /** The static description of this package (docs pages, benchmark discovery). */
-import type { BackendPackageInfo, CapabilityDeclaration } from '@recur/backend';
+import type { BackendPackageInfo } from '@recur/backend';
+import { CUDA_CAPABILITIES } from './capabilities.js';
 import { registerCudaBackend } from './register.js';
 
-/** What every CUDA backend declares; `createCudaBackend` builds its manifest from it. */
-export const CUDA_CAPABILITIES: CapabilityDeclaration = { precision: 'float32', training: true, fusedSequence: true, variableLength: true, async: true };
 
 /** `@recur/backend-cuda`, described for tools: registry name, capabilities, where it runs. */
 export const BACKEND_PACKAGE_INFO: BackendPackageInfo = {
@@ -15,3 +14,5 @@ export const BACKEND_PACKAGE_INFO: BackendPackageInfo = {
   variants: [{ name: 'cuda', priority: 30, capabilities: CUDA_CAPABILITIES }],
   register: () => registerCudaBackend(),
 };
+
+export { CUDA_CAPABILITIES };

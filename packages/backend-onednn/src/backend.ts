@@ -95,7 +95,7 @@ export async function createOnednnBackend(options: OnednnBackendOptions = {}): P
     }
   };
   const alive = (): void => {
-    if (destroyed) throw new BackendDestroyedError(id);
+    if (destroyed) throw new BackendDestroyedError(id, 'createOnednnBackend');
   };
   const k: KernelContext = {
     name,
@@ -172,7 +172,7 @@ export async function createOnednnBackend(options: OnednnBackendOptions = {}): P
     sync() {
       // Every kernel has finished when its call returns (oneDNN's CPU stream runs in order, and the
       // addon waits on it).
-      return destroyed ? Promise.reject(new BackendDestroyedError(id)) : Promise.resolve();
+      return destroyed ? Promise.reject(new BackendDestroyedError(id, 'createOnednnBackend')) : Promise.resolve();
     },
     destroy() {
       if (destroyed) return;

@@ -9,7 +9,10 @@
  * | any other oneDNN status (`dnnl_invalid_arguments`, …)       | OnednnError (E_ONEDNN)  |
  * | any other native failure                                   | OnednnError (E_ONEDNN)  |
  */
-import { InvalidArgumentError, OutOfMemoryError, RecurError } from '@recur/backend';
+import { BackendDestroyedError, InvalidArgumentError, OutOfMemoryError, RecurError } from '@recur/backend';
+
+/** Re-exported from `@recur/backend`, where the one class every backend throws lives. */
+export { BackendDestroyedError };
 
 /** The fields the addon puts on the errors it throws (see native/addon.cc). */
 export interface NativeErrorFields {
@@ -34,14 +37,6 @@ export class OnednnError extends RecurError {
   }
 }
 
-/** A method was called on a oneDNN backend after `destroy()`. */
-export class BackendDestroyedError extends RecurError {
-  override name = 'BackendDestroyedError';
-  constructor(backend: string) {
-    super('E_BACKEND_DESTROYED', `Backend "${backend}" was destroyed and cannot be used. Create a new one (createOnednnBackend or useBackend).`);
-  }
-}
-
 function fieldsOf(e: unknown): NativeErrorFields {
   return typeof e === 'object' && e !== null ? (e as NativeErrorFields) : { message: String(e) };
 }
@@ -59,7 +54,7 @@ export function mapNativeError(e: unknown, backend: string): Error {
   if (f.source === 'recur') {
     switch (name) {
       case 'E_BACKEND_DESTROYED':
-        return new BackendDestroyedError(backend);
+        return new BackendDestroyedError(backend, 'createOnednnBackend');
       case 'E_INVALID_TARGET':
         return new InvalidArgumentError('loss.target', message);
       case 'E_HOST_OUT_OF_MEMORY':

@@ -1,8 +1,15 @@
 /** What a tfjs engine can do, declared honestly per engine. */
-import { normalizeCapabilities, type Capabilities, type Precision } from '@recur/backend';
+import { normalizeCapabilities, type Capabilities, type CapabilityDeclaration, type Precision } from '@recur/backend';
 import type { TfjsEngine } from './engines.js';
 import type { Tfjs } from './tf-types.js';
-import { declaredTfjsCapabilities } from './package-info.js';
+
+/**
+ * What a tfjs backend declares per engine; `tfjsCapabilities` builds the manifest from it, with
+ * the precision the running engine really has (WebGL may fall back to float16).
+ */
+export function declaredTfjsCapabilities(engine: TfjsEngine): CapabilityDeclaration {
+  return { precision: 'float32', float64: false, training: true, fusedSequence: false, variableLength: true, async: engine === 'webgl' || engine === 'webgpu' };
+}
 
 /**
  * The precision the active engine computes in. Every engine stores float32, except WebGL on

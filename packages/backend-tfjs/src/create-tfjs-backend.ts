@@ -11,28 +11,19 @@
 import {
   DeviceLostError,
   InvalidArgumentError,
-  RecurError,
-  SPECIFICATION_VERSION,
-  ShapeError,
   checkTensor,
-  nonNegativeInt,
+  defineBackend,
   shapeSize,
   type Backend,
+  type BackendMemory,
   type FloatArray,
   type MemoryInfo,
-  type Tensor,
 } from '@recur/backend';
 import { tfjsCapabilities } from './capabilities.js';
 import type { TfjsContext } from './context.js';
 import { isTfjsEngine, registryName, TFJS_ENGINES, type TfjsEngine } from './engines.js';
 import { cacheTensors, HandleStore, handleOf, TfjsTensor, valueOf, type CellCache } from './handle-store.js';
-import { cellBackward } from './kernels/cell-backward.js';
-import { cellForward } from './kernels/cell-forward.js';
-import { gather, scatterAdd } from './kernels/embedding.js';
-import * as linear from './kernels/linear.js';
-import { loss } from './kernels/loss.js';
-import { optimizerStep } from './kernels/optimizer.js';
-import * as pointwise from './kernels/pointwise.js';
+import { TFJS_KERNELS } from './kernels/table.js';
 import { spliceFlat } from './kernels/write-range.js';
 import { activateEngine, loadTfjsCore } from './load-tfjs.js';
 import type { Tfjs, TfTensor1D } from './tf-types.js';
@@ -58,18 +49,6 @@ export interface TfjsBackend extends Backend {
   readonly engine: TfjsEngine;
   /** The TensorFlow.js namespace it uses. */
   readonly tf: Tfjs;
-}
-
-/** A method was called on a tfjs backend after `destroy()`. */
-export class TfjsBackendDestroyedError extends RecurError {
-  /** Set explicitly so the name survives minification (bundlers rename classes). */
-  override name = 'TfjsBackendDestroyedError';
-  constructor(backend: string) {
-    super(
-      'E_BACKEND_DESTROYED',
-      `Backend "${backend}" was destroyed and cannot be used. Create a new one (createTfjsBackend or useBackend).`,
-    );
-  }
 }
 
 let instances = 0;
@@ -100,12 +79,11 @@ function makeTfjsBackend(tf: Tfjs, engine: TfjsEngine, name: string): TfjsBacken
   const id = `${name}#${++instances}`;
   const store = new HandleStore(tf, id);
   const self = { id, name };
-  let destroyed = false;
   const ctx: TfjsContext = { tf, engine, backend: self, store, syncReads: engine !== 'webgpu' };
+  const capabilities = tfjsCapabilities(tf, engine);
 
-  /** Refuse after destroy, and make this instance's engine the active tfjs backend. */
+  /** Make this instance's engine the active tfjs backend (defineBackend calls it before each method). */
   function enter(): void {
-    if (destroyed) throw new TfjsBackendDestroyedError(id);
     if (tf.getBackend() === engine) return;
     if (tf.findBackend(engine) == null) {
       throw new DeviceLostError(name, `the TensorFlow.js "${engine}" engine is no longer registered (tf.removeBackend?)`);
@@ -117,55 +95,11 @@ function makeTfjsBackend(tf: Tfjs, engine: TfjsEngine, name: string): TfjsBacken
     }
   }
 
-  function checkShape(shape: readonly number[], what: string): number {
-    if (!Array.isArray(shape)) throw new InvalidArgumentError(what, 'expected an array of dimensions.');
-    return shapeSize(shape, what);
-  }
-
-  /** Run a kernel with the engine active. */
-  function k<A extends unknown[]>(fn: (c: TfjsContext, ...args: A) => void): (...args: A) => void {
-    return (...args: A) => {
-      enter();
-      fn(ctx, ...args);
-    };
-  }
-
-  const backend: TfjsBackend = {
-    specificationVersion: SPECIFICATION_VERSION,
-    name,
-    id,
-    engine,
-    tf,
-    capabilities: tfjsCapabilities(tf, engine),
-
-    // ---- memory ---------------------------------------------------------------------------
-    alloc(shape) {
-      enter();
-      const size = checkShape(shape, 'alloc.shape');
-      return store.wrap(tf.zeros([size]), shape);
-    },
-    upload(data, shape) {
-      enter();
-      const size = checkShape(shape, 'upload.shape');
-      if (data === null || data === undefined || typeof data.length !== 'number') {
-        throw new InvalidArgumentError('upload.data', 'expected an array of numbers.');
-      }
-      if (data.length !== size) {
-        throw new ShapeError('upload.data', `${size} elements for shape [${shape.join(', ')}]`, `${data.length} elements`);
-      }
-      return store.wrap(tf.tensor1d(Float32Array.from(data), 'float32'), shape);
-    },
+  const memory: BackendMemory = {
+    alloc: (shape) => store.wrap(tf.zeros([shapeSize(shape)]), shape),
+    upload: (data, shape) => store.wrap(tf.tensor1d(Float32Array.from(data), 'float32'), shape),
     write(t, data, offset = 0) {
-      enter();
-      checkTensor(self, t, 'write.tensor');
       valueOf(t, 'write.tensor');
-      nonNegativeInt('write.offset', offset);
-      if (data === null || data === undefined || typeof data.length !== 'number') {
-        throw new InvalidArgumentError('write.data', 'expected an array of numbers.');
-      }
-      if (offset + data.length > t.size) {
-        throw new ShapeError('write.data', `at most ${t.size - offset} elements at offset ${offset}`, `${data.length} elements`);
-      }
       if (data.length === 0) return;
       const next = tf.tidy(() =>
         spliceFlat(tf, valueOf(t, 'write.tensor'), offset, tf.tensor1d(Float32Array.from(data), 'float32')),
@@ -173,8 +107,6 @@ function makeTfjsBackend(tf: Tfjs, engine: TfjsEngine, name: string): TfjsBacken
       store.assign(t, next, 'write.tensor');
     },
     async read(t): Promise<FloatArray> {
-      enter();
-      checkTensor(self, t, 'read.tensor');
       const h = handleOf(t, 'read.tensor');
       // Read a clone: it shares the data (reference-counted), so a kernel that replaces the
       // handle's tensor while the read is pending cannot free the data under it.
@@ -189,19 +121,15 @@ function makeTfjsBackend(tf: Tfjs, engine: TfjsEngine, name: string): TfjsBacken
       }
     },
     dispose(t) {
-      if (t === null || t === undefined || t.disposed || destroyed) return;
       checkTensor(self, t, 'dispose.tensor');
       if (!(t instanceof TfjsTensor)) {
         throw new InvalidArgumentError('dispose.tensor', 'expected a tensor handle created by this tfjs backend.');
       }
       store.dispose(t);
     },
-    memory(): MemoryInfo {
-      return { liveTensors: store.liveTensors, liveBytes: store.liveBytes };
-    },
+    memory: (): MemoryInfo => ({ liveTensors: store.liveTensors, liveBytes: store.liveBytes }),
     async sync() {
-      enter();
-      if (!backend.capabilities.async) return;
+      if (!capabilities.async) return;
       // Reading any tensor waits for the engine's queue (in submission order).
       const probe = tf.zeros([1]);
       try {
@@ -210,40 +138,18 @@ function makeTfjsBackend(tf: Tfjs, engine: TfjsEngine, name: string): TfjsBacken
         probe.dispose();
       }
     },
-    destroy() {
-      if (destroyed) return;
-      store.disposeAll();
-      destroyed = true;
-    },
-
-    // ---- linear algebra and data movement ---------------------------------------------------
-    gemm: k(linear.gemm),
-    copy: k(linear.copy),
-    fill: k(linear.fill),
-    axpy: k(linear.axpy),
-    scale: k(linear.scale),
-    mul: k(linear.mul),
-    clipByValue: k(linear.clipByValue),
-    sumSquares: k(linear.sumSquares),
-    sumRows: k(linear.sumRows),
-
-    // ---- pointwise -----------------------------------------------------------------------------
-    activation: k(pointwise.activation),
-    activationBackward: k(pointwise.activationBackward),
-    softmax: k(pointwise.softmax),
-
-    // ---- recurrent cells --------------------------------------------------------------------------
-    cellForward(p): Tensor | null {
-      enter();
-      return cellForward(ctx, p);
-    },
-    cellBackward: k(cellBackward),
-
-    // ---- training --------------------------------------------------------------------------------
-    loss: k(loss),
-    optimizerStep: k(optimizerStep),
-    gather: k(gather),
-    scatterAdd: k(scatterAdd),
+    destroy: () => store.disposeAll(),
   };
-  return backend;
+
+  return defineBackend({
+    name,
+    id,
+    factory: 'createTfjsBackend',
+    capabilities,
+    context: ctx,
+    memory,
+    kernels: TFJS_KERNELS,
+    enter,
+    extra: { engine, tf },
+  });
 }

@@ -5,9 +5,15 @@
  *
  * @packageDocumentation
  */
+export { BackendDestroyedError } from '@recur/backend';
+/**
+ * The old name of `BackendDestroyedError` (same class, code `E_BACKEND_DESTROYED`).
+ *
+ * @deprecated Use `BackendDestroyedError` (from `@recur/backend`); this alias goes in the next minor version.
+ */
+export { BackendDestroyedError as TfjsBackendDestroyedError } from '@recur/backend';
 export {
   createTfjsBackend,
-  TfjsBackendDestroyedError,
   type TfjsBackend,
   type TfjsBackendOptions,
 } from './create-tfjs-backend.js';

@@ -1,15 +1,8 @@
 /** The static description of this package (docs pages, benchmark discovery). */
-import type { BackendPackageInfo, CapabilityDeclaration } from '@recur/backend';
+import type { BackendPackageInfo } from '@recur/backend';
+import { declaredTfjsCapabilities } from './capabilities.js';
 import { TFJS_ENGINES, type TfjsEngine } from './engines.js';
 import { registerTfjsBackends, TFJS_PRIORITY } from './register.js';
-
-/**
- * What a tfjs backend declares per engine; `tfjsCapabilities` builds the manifest from it, with
- * the precision the running engine really has (WebGL may fall back to float16).
- */
-export function declaredTfjsCapabilities(engine: TfjsEngine): CapabilityDeclaration {
-  return { precision: 'float32', float64: false, training: true, fusedSequence: false, variableLength: true, async: engine === 'webgl' || engine === 'webgpu' };
-}
 
 const WHERE: Readonly<Record<TfjsEngine, readonly string[]>> = {
   cpu: ['Node and browsers, with `@tensorflow/tfjs-backend-cpu`'],
@@ -35,3 +28,5 @@ export const BACKEND_PACKAGE_INFO: BackendPackageInfo = {
   })),
   register: () => registerTfjsBackends(),
 };
+
+export { declaredTfjsCapabilities };

@@ -6,6 +6,7 @@
  * to one kernel call per operation. A whole recurrent sequence is one call.
  */
 import {
+  BackendDestroyedError,
   InvalidArgumentError,
   OutOfMemoryError,
   SPECIFICATION_VERSION,
@@ -131,15 +132,6 @@ function resolveThreads(options: WasmBackendOptions): { threads: number; reason:
 const PAGE = 65536;
 const MAX_PAGES = 65536;
 let instanceCounter = 0;
-
-/** The backend instance was destroyed and can no longer be used. */
-class DestroyedBackendError extends RecurError {
-  /** Set explicitly so the name survives minification (bundlers rename classes). */
-  override name = 'DestroyedBackendError';
-  constructor(name: string) {
-    super('E_DESTROYED', `Backend "${name}" was destroyed; create a new one (createWasmBackend()).`);
-  }
-}
 
 function pagesFromMB(mb: number, what: string): number {
   if (!Number.isFinite(mb) || mb <= 0) throw new InvalidArgumentError(what, `must be a positive number of MiB, got ${String(mb)}.`);
@@ -276,7 +268,7 @@ class WasmKernelBackend implements WasmBackend {
   }
 
   private alive(): void {
-    if (this.destroyed) throw new DestroyedBackendError(this.name);
+    if (this.destroyed) throw new BackendDestroyedError(this.id, 'createWasmBackend');
   }
 
   /** Scratch of at least `bytes` (kept between calls, grown geometrically). */

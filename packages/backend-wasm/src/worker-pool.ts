@@ -37,6 +37,7 @@ export type PoolKernel = (typeof POOL_KERNELS)[number];
 
 /** A kernel worker failed; the backend is unusable afterwards. */
 export class WorkerKernelError extends RecurError {
+  override name = 'WorkerKernelError';
   constructor(detail: string) {
     super('E_WASM_WORKER', `a recur.wasm worker thread failed (${detail}); create a new backend, or pass threads: 1.`);
   }

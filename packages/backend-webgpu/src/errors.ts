@@ -4,6 +4,9 @@
  */
 import { RecurError } from '@recur/backend';
 
+/** Re-exported from `@recur/backend`, where the one class every backend throws lives. */
+export { BackendDestroyedError } from '@recur/backend';
+
 /** A buffer or dispatch exceeds one of the device's limits (`GPUSupportedLimits`). */
 export class DeviceLimitError extends RecurError {
   /** Set explicitly so the name survives minification (bundlers rename classes). */
@@ -36,11 +39,3 @@ export class WebgpuError extends RecurError {
   }
 }
 
-/** A method was called on the backend after `destroy()`. */
-export class BackendDestroyedError extends RecurError {
-  /** Set explicitly so the name survives minification (bundlers rename classes). */
-  override name = 'BackendDestroyedError';
-  constructor(backend: string) {
-    super('E_BACKEND_DESTROYED', `Backend "${backend}" was destroyed and cannot be used. Create a new one (createWebgpuBackend or useBackend).`);
-  }
-}

@@ -121,7 +121,7 @@ export class GpuContext {
 
   /** Throws if the backend was destroyed, the device lost, or the GPU reported an error since the last call. */
   check(): void {
-    if (this.destroyed) throw new BackendDestroyedError(this.name);
+    if (this.destroyed) throw new BackendDestroyedError(this.name, 'createWebgpuBackend');
     if (this.lostDetail !== null) throw new DeviceLostError(this.name, this.lostDetail);
     if (this.pendingError) {
       const e = this.pendingError;

@@ -1,9 +1,8 @@
 /** The static description of this package (docs pages, benchmark discovery). */
-import type { BackendPackageInfo, CapabilityDeclaration } from '@recur/backend';
+import type { BackendPackageInfo } from '@recur/backend';
+import { WEBGPU_CAPABILITIES } from './capabilities.js';
 import { registerWebgpuBackend, WEBGPU_PRIORITY } from './register.js';
 
-/** What every WebGPU backend declares, apart from `maxHidden` (from the device's limits). */
-export const WEBGPU_CAPABILITIES: CapabilityDeclaration = { precision: 'float32', training: true, fusedSequence: true, variableLength: true, async: true };
 
 /** `@recur/backend-webgpu`, described for tools: registry name, capabilities, where it runs. */
 export const BACKEND_PACKAGE_INFO: BackendPackageInfo = {
@@ -25,3 +24,5 @@ export const BACKEND_PACKAGE_INFO: BackendPackageInfo = {
   ],
   register: () => registerWebgpuBackend(),
 };
+
+export { WEBGPU_CAPABILITIES };

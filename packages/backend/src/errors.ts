@@ -98,6 +98,28 @@ export class OutOfMemoryError extends RecurError {
   }
 }
 
+/**
+ * A method was called on a backend after `destroy()`. Every backend throws this one class (code
+ * `E_BACKEND_DESTROYED`), so a program can catch it whichever backend it runs on.
+ */
+export class BackendDestroyedError extends RecurError {
+  /** Set explicitly so the name survives minification (bundlers rename classes). */
+  override name = 'BackendDestroyedError';
+  /** The id of the destroyed backend instance (e.g. `cpu#1`). */
+  readonly backend: string;
+  /**
+   * @param backend - the backend instance id.
+   * @param factory - the function that makes a new one (e.g. `createCpuBackend`), named in the hint.
+   */
+  constructor(backend: string, factory?: string) {
+    super(
+      'E_BACKEND_DESTROYED',
+      `Backend "${backend}" was destroyed and cannot be used. Create a new one (${factory ?? "the backend's create function"} or useBackend).`,
+    );
+    this.backend = backend;
+  }
+}
+
 /** The device (e.g. a GPU) was lost while work was running. */
 export class DeviceLostError extends RecurError {
   /** Set explicitly so the name survives minification (bundlers rename classes). */

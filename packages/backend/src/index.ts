@@ -48,6 +48,7 @@ export {
   type Tolerance,
 } from './capabilities.js';
 export {
+  BackendDestroyedError,
   BackendMismatchError,
   BackendUnavailableError,
   CapabilityError,
@@ -61,8 +62,10 @@ export {
   SpecificationVersionError,
 } from './errors.js';
 export {
+  cellCacheMeta,
   checkActivation,
   checkCellBackward,
+  checkCellCache,
   checkCellForward,
   checkClipLimit,
   checkCopy,
@@ -87,11 +90,21 @@ export {
   isActiveStep,
   nonNegativeInt,
   shapeSize,
+  type CellCacheMeta,
   type ResolvedCellShape,
   type ResolvedCopy,
   type ResolvedLoss,
   type ResolvedOptimizerStep,
 } from './validate.js';
+export { checked, isChecked } from './checked.js';
+export {
+  defineBackend,
+  type BackendDefinition,
+  type BackendMemory,
+  type KernelName,
+  type KernelTable,
+  type MemoryMethodName,
+} from './define-backend.js';
 export {
   currentBackend,
   getBackend,

@@ -4,6 +4,7 @@
  * {@link registerBackend}.
  */
 import type { Capabilities } from './capabilities.js';
+import { checked } from './checked.js';
 import { BackendUnavailableError, InvalidArgumentError, SpecificationVersionError } from './errors.js';
 import { SPECIFICATION_VERSION, type Backend } from './spec.js';
 
@@ -112,8 +113,11 @@ async function instantiate(name: string, entry: Entry): Promise<Backend> {
     if (backend.specificationVersion !== SPECIFICATION_VERSION) {
       throw new SpecificationVersionError(name, backend.specificationVersion, SPECIFICATION_VERSION);
     }
-    entry.instance = backend;
-    return backend;
+    // Every instance the registry hands out runs the shared argument checks once (a no-op for
+    // backends built with defineBackend, which are checked already).
+    const instance = checked(backend);
+    entry.instance = instance;
+    return instance;
   })();
   try {
     return await entry.pending;

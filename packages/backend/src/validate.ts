@@ -412,3 +412,51 @@ export function checkOptimizerState(p: OptimizerStepParams, r: ResolvedOptimizer
   }
   return want;
 }
+
+/**
+ * What a backend records on the training cache its `cellForward` returns, so `cellBackward` can
+ * check it was given the cache of the same shape, direction and padding.
+ */
+export interface CellCacheMeta {
+  readonly cell: string;
+  readonly T: number;
+  readonly B: number;
+  readonly I: number;
+  readonly H: number;
+  readonly reverse: boolean;
+  /** A copy of the forward's `lengths` (null for full length). */
+  readonly lengths: Int32Array | null;
+}
+
+/** The {@link CellCacheMeta} of a `cellForward` call (its lengths copied). */
+export function cellCacheMeta(p: CellShape, r: ResolvedCellShape): CellCacheMeta {
+  return { cell: p.cell, T: p.T, B: p.B, I: p.I, H: p.H, reverse: r.reverse, lengths: r.lengths ? r.lengths.slice() : null };
+}
+
+/**
+ * Check that `meta` (read from the cache handle a backend was given; null when it is not one of
+ * its caches) matches a `cellBackward` call: the same cell, shape, direction and lengths.
+ */
+export function checkCellCache(meta: CellCacheMeta | null, p: CellShape, r: ResolvedCellShape): void {
+  if (meta === null) {
+    throw new InvalidArgumentError('cache', 'is not a cache returned by cellForward({ training: true }) on this backend.');
+  }
+  const { cell, T, B, I, H } = p;
+  if (meta.cell !== cell || meta.T !== T || meta.B !== B || meta.I !== I || meta.H !== H || meta.reverse !== r.reverse) {
+    throw new ShapeError(
+      'cache',
+      `a ${cell} cache for T=${T}, B=${B}, I=${I}, H=${H}${r.reverse ? ', reverse' : ''}`,
+      `a ${meta.cell} cache for T=${meta.T}, B=${meta.B}, I=${meta.I}, H=${meta.H}${meta.reverse ? ', reverse' : ''}`,
+      'Pass the cache from the cellForward call with the same shape and direction.',
+    );
+  }
+  // Same padding pattern (null means every sequence has length T).
+  const a = meta.lengths;
+  const b = r.lengths;
+  const n = a?.length ?? b?.length ?? 0;
+  for (let i = 0; i < n; i++) {
+    if ((a ? (a[i] as number) : T) !== (b ? (b[i] as number) : T)) {
+      throw new InvalidArgumentError('lengths', 'differ from the lengths the forward pass (that made this cache) used. Pass the same lengths to cellBackward.');
+    }
+  }
+}

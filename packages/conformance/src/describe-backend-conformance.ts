@@ -3,6 +3,7 @@
  * `describe`/`it` blocks for one backend.
  */
 import { afterAll, beforeAll, describe, it } from 'vitest';
+import { checked } from '@recur/backend';
 import { createCpuBackend } from '@recur/backend-cpu';
 import { Harness, type BackendConformanceOptions } from './harness.js';
 import { describeModelConformance } from './model-conformance.js';
@@ -13,6 +14,7 @@ import { kernelTests } from './suites/kernels.js';
 import { largeInputTests } from './suites/large-inputs.js';
 import { memoryAndErrorTests } from './suites/memory-and-errors.js';
 import { pytorchTests } from './suites/pytorch.js';
+import { sharedCheckEdgeTests } from './suites/shared-check-edges.js';
 import { steppingTests } from './suites/stepping.js';
 import { tensorHandleTests } from './suites/tensor-handles.js';
 
@@ -36,7 +38,9 @@ export function describeBackendConformance(options: BackendConformanceOptions): 
   describe(`conformance[${options.name}]`, () => {
     let baseline = 0;
     beforeAll(async () => {
-      const backend = await options.create();
+      // As users get it through the registry: with the shared argument checks (a no-op for a
+      // backend built with defineBackend, which is checked already).
+      const backend = checked(await options.create());
       const oracle = createCpuBackend({ precision: 'float64' });
       h.setup(backend, oracle);
       baseline = backend.memory().liveTensors;
@@ -52,6 +56,7 @@ export function describeBackendConformance(options: BackendConformanceOptions): 
     });
 
     memoryAndErrorTests(h);
+    sharedCheckEdgeTests(h);
     tensorHandleTests(h);
     kernelTests(h);
     cellTests(h);

@@ -25,6 +25,7 @@ export {
   type Prediction,
   type StateDict,
 } from './model/model.js';
+export type { GenerateOptions } from './model/generate.js';
 export { lossOnPass, resolveLoss, type LossConfig } from './train/losses.js';
 export { Optimizer, type OptimizerConfig, type OptimizerState } from './train/optimizer.js';
 export { LrSchedule, type ScheduleConfig, type ScheduleState } from './train/schedules.js';

@@ -82,7 +82,7 @@ describe('readCsv', () => {
   it("missing: 'error' (the default) names row, column and line", async () => {
     const e = await caught(readCsv(fixture('missing.csv'), { timestamp: 'date' }));
     expect(e).toBeInstanceOf(MissingValueError);
-    expect(e.code).toBe('MISSING_VALUE');
+    expect(e.code).toBe('E_MISSING_VALUE');
     expect([e.row, e.column, e.line]).toEqual([1, 'temp', 3]);
     expect(e.message).toMatch(/row 1, column "temp" \(file line 3\).*ffill.*interpolate/);
   });
@@ -135,17 +135,17 @@ describe('readCsv', () => {
   it('timestamps duplicated or going backwards', async () => {
     const dup = await caught(readCsv({ text: 'd,v\n2012-01-01,1\n2012-01-01,2\n' }, { timestamp: 'd' }));
     expect(dup).toBeInstanceOf(TimestampOrderError);
-    expect(dup.code).toBe('TIMESTAMP_DUPLICATE');
+    expect(dup.code).toBe('E_TIMESTAMP_DUPLICATE');
     expect(dup.row).toBe(1);
     const back = await caught(readCsv({ text: 'd,v\n2012-01-02,1\n2012-01-03,1\n2012-01-01,2\n' }, { timestamp: 'd' }));
-    expect(back.code).toBe('TIMESTAMP_NOT_INCREASING');
+    expect(back.code).toBe('E_TIMESTAMP_NOT_INCREASING');
     expect(back.row).toBe(2);
   });
 
   it('empty files and header-only files', async () => {
     const e = await caught(readCsv(fixture('empty.csv')));
     expect(e).toBeInstanceOf(EmptyDataError);
-    expect(e.code).toBe('EMPTY');
+    expect(e.code).toBe('E_EMPTY');
     const h = await caught(readCsv(fixture('header-only.csv')));
     expect(h).toBeInstanceOf(EmptyDataError);
     expect(h.message).toMatch(/header but no rows/);
@@ -171,7 +171,7 @@ describe('readCsv', () => {
   it('malformed CSV and bad options', async () => {
     const q = await caught(readCsv({ text: 'a,b\n1,"2\n' }));
     expect(q).toBeInstanceOf(CsvParseError);
-    expect(q.code).toBe('CSV_PARSE');
+    expect(q.code).toBe('E_CSV_PARSE');
     await expect(readCsv({ text: 'a,a\n1,2\n' })).rejects.toThrow(/two columns named "a"/);
     await expect(readCsv({ text: 'a\n1\n' }, { columns: [] })).rejects.toThrow(/columns is empty/);
     await expect(readCsv({ text: 'd\n2012-01-01\n' }, { timestamp: 'd' })).rejects.toThrow(/no value columns/);
@@ -235,7 +235,7 @@ describe('CSV input checks (issue 19)', () => {
     for (const bad of ['0x1A', '0b11', '0o17', '1_000', 'Infinity ', '1e', '--1', '0x']) {
       const err = await readCsv(text(`v\n1\n${bad}\n`)).catch((e: unknown) => e);
       expect(err, bad).toBeInstanceOf(RecurDataError);
-      expect((err as RecurDataError).code, bad).toMatch(/NOT_NUMERIC|NON_FINITE/);
+      expect((err as RecurDataError).code, bad).toMatch(/^E_(NOT_NUMERIC|NON_FINITE)$/);
     }
     await expect(readCsv(text('v\n1\n0x1A\n'))).rejects.toThrow(/"0x1A" at row 1.*hexadecimal, octal and binary literals are not CSV numbers/);
   });

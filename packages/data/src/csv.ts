@@ -307,7 +307,7 @@ export async function* readCsvChunks(source: CsvSource, options: CsvOptions = {}
       else t = Date.parse(text);
       if (typeof t !== 'number' || !Number.isFinite(t)) throw new InvalidTimestampError(text, { row, column: tsSpec!.column, line });
       if (prevTs !== undefined && t <= prevTs) {
-        throw new TimestampOrderError(t === prevTs ? 'TIMESTAMP_DUPLICATE' : 'TIMESTAMP_NOT_INCREASING', prevTs, t, { row, column: tsSpec!.column, line });
+        throw new TimestampOrderError(t === prevTs ? 'E_TIMESTAMP_DUPLICATE' : 'E_TIMESTAMP_NOT_INCREASING', prevTs, t, { row, column: tsSpec!.column, line });
       }
       prevTs = t;
       pos = t;

@@ -1,14 +1,41 @@
 /**
  * Typed errors of @recur/data.
  *
- * @recur/data does not depend on @recur/backend (it stays light and works on plain typed
- * arrays), so it defines its own base class. Every error carries a machine-readable `code`
- * and, where the problem is located in the data, the `row` (0-based data row, header excluded)
- * and `column` (name) where it was found.
+ * Every error is a `RecurError` (from @recur/backend, which this package already depends on for
+ * reading files) with a stable `E_*` code, so one `instanceof RecurError` and one code switch
+ * cover data, core and backend errors alike. Where the problem is located in the data, the error
+ * also carries the `row` (0-based data row, header excluded) and `column` (name) where it was
+ * found.
  */
+import { RecurError } from '@recur/backend';
 
 /** Machine-readable error codes of @recur/data. */
 export type DataErrorCode =
+  | 'E_NON_FINITE'
+  | 'E_NOT_NUMERIC'
+  | 'E_MISSING_VALUE'
+  | 'E_TIMESTAMP_NOT_INCREASING'
+  | 'E_TIMESTAMP_DUPLICATE'
+  | 'E_INVALID_TIMESTAMP'
+  | 'E_WINDOW_TOO_LONG'
+  | 'E_EMPTY'
+  | 'E_RAGGED_ROW'
+  | 'E_UNKNOWN_COLUMN'
+  | 'E_INVALID_ARGUMENT'
+  | 'E_LEAKAGE'
+  | 'E_UNKNOWN_TOKEN'
+  | 'E_NOT_FITTED'
+  | 'E_CSV_PARSE'
+  | 'E_NOT_CSV'
+  | 'E_ZERO_VARIANCE'
+  | 'E_INVALID_FORMAT';
+
+/**
+ * The codes @recur/data used before it moved onto `RecurError` (the `E_*` code without `E_`).
+ *
+ * @deprecated Read `code` (an `E_*` code). `legacyCode` and this type go in the next minor version.
+ */
+export type LegacyDataErrorCode =
   | 'NON_FINITE'
   | 'NOT_NUMERIC'
   | 'MISSING_VALUE'
@@ -28,6 +55,11 @@ export type DataErrorCode =
   | 'ZERO_VARIANCE'
   | 'INVALID_FORMAT';
 
+/** The `E_*` code for an old unprefixed one (or the code itself when it is already an `E_*` code). */
+export function dataErrorCode(code: DataErrorCode | LegacyDataErrorCode): DataErrorCode {
+  return (code.startsWith('E_') ? code : `E_${code}`) as DataErrorCode;
+}
+
 /** Where in the data an error was found. */
 export interface DataErrorLocation {
   /** 0-based data row (the CSV header is not counted). */
@@ -39,11 +71,18 @@ export interface DataErrorLocation {
 }
 
 /** Base class of every error thrown by @recur/data and @recur/datasets. */
-export class RecurDataError extends Error {
+export class RecurDataError extends RecurError {
   /** Set explicitly so the name survives minification (bundlers rename classes). */
   override name = 'RecurDataError';
-  /** Machine-readable code. */
-  readonly code: DataErrorCode;
+  /** Machine-readable `E_*` code (set by `RecurError`; narrowed here). */
+  declare readonly code: DataErrorCode;
+  /**
+   * The code without its `E_` prefix, as @recur/data reported it before it moved onto `RecurError`.
+   *
+   * @deprecated Read `code`. Kept for one minor version so `e.code === 'NON_FINITE'` checks can
+   * move to `e.code === 'E_NON_FINITE'`.
+   */
+  readonly legacyCode: LegacyDataErrorCode;
   /** 0-based data row where the problem was found, if any. */
   readonly row: number | undefined;
   /** Column name where the problem was found, if any. */
@@ -51,10 +90,14 @@ export class RecurDataError extends Error {
   /** 1-based line in the source file, if any. */
   readonly line: number | undefined;
 
-  constructor(code: DataErrorCode, message: string, where: DataErrorLocation = {}, options?: { cause?: unknown }) {
-    super(message, options);
+  /**
+   * @param code - an `E_*` code (an old unprefixed code is accepted and prefixed, for one minor version).
+   */
+  constructor(code: DataErrorCode | LegacyDataErrorCode, message: string, where: DataErrorLocation = {}, options?: { cause?: unknown }) {
+    const prefixed = dataErrorCode(code);
+    super(prefixed, message, options);
     this.name = new.target.name;
-    this.code = code;
+    this.legacyCode = prefixed.slice(2) as LegacyDataErrorCode;
     this.row = where.row;
     this.column = where.column;
     this.line = where.line;
@@ -67,7 +110,7 @@ export class NonFiniteValueError extends RecurDataError {
   override name = 'NonFiniteValueError';
   constructor(value: number, where: DataErrorLocation) {
     super(
-      'NON_FINITE',
+      'E_NON_FINITE',
       `Value ${String(value)} at ${describeLocation(where)} is not finite. ` +
         'Clean the data first, or read the CSV with an explicit missing-value policy (missing: "ffill" | "interpolate").',
       where,
@@ -83,7 +126,7 @@ export class NotNumericError extends RecurDataError {
   readonly text: string;
   constructor(text: string, where: DataErrorLocation) {
     super(
-      'NOT_NUMERIC',
+      'E_NOT_NUMERIC',
       `Cannot parse ${JSON.stringify(text)} at ${describeLocation(where)} as a number` +
         (/^[+-]?0[xob]/i.test(text) ? ' (hexadecimal, octal and binary literals are not CSV numbers)' : '') +
         '. Numbers are decimal with an optional exponent (12, -0.5, 1e-3). ' +
@@ -100,7 +143,7 @@ export class MissingValueError extends RecurDataError {
   override name = 'MissingValueError';
   constructor(where: DataErrorLocation, detail = 'and the missing-value policy is "error"') {
     super(
-      'MISSING_VALUE',
+      'E_MISSING_VALUE',
       `Missing value at ${describeLocation(where)} ${detail}. ` +
         'Choose a policy explicitly: missing: "ffill" (repeat the previous value) or "interpolate" (linear between neighbours).',
       where,
@@ -112,9 +155,9 @@ export class MissingValueError extends RecurDataError {
 export class TimestampOrderError extends RecurDataError {
   /** Set explicitly so the name survives minification (bundlers rename classes). */
   override name = 'TimestampOrderError';
-  constructor(code: 'TIMESTAMP_NOT_INCREASING' | 'TIMESTAMP_DUPLICATE', previous: number, current: number, where: DataErrorLocation) {
+  constructor(code: 'E_TIMESTAMP_NOT_INCREASING' | 'E_TIMESTAMP_DUPLICATE', previous: number, current: number, where: DataErrorLocation) {
     const what =
-      code === 'TIMESTAMP_DUPLICATE'
+      code === 'E_TIMESTAMP_DUPLICATE'
         ? `duplicates the previous row's timestamp (${formatTime(current)})`
         : `(${formatTime(current)}) is earlier than the previous row's (${formatTime(previous)})`;
     super(
@@ -131,7 +174,7 @@ export class InvalidTimestampError extends RecurDataError {
   override name = 'InvalidTimestampError';
   constructor(text: string, where: DataErrorLocation) {
     super(
-      'INVALID_TIMESTAMP',
+      'E_INVALID_TIMESTAMP',
       `Cannot parse timestamp ${JSON.stringify(text)} at ${describeLocation(where)}. Pass a custom \`timestamp.parse\` function for this format.`,
       where,
     );
@@ -144,7 +187,7 @@ export class WindowTooLongError extends RecurDataError {
   override name = 'WindowTooLongError';
   constructor(needed: number, available: number, role: string) {
     super(
-      'WINDOW_TOO_LONG',
+      'E_WINDOW_TOO_LONG',
       `A window needs ${needed} rows (lookback + gap + target steps) but the ${role} series has only ${available}. ` +
         'Use a shorter lookback or horizon, or give this part of the split more rows.',
     );
@@ -156,7 +199,7 @@ export class EmptyDataError extends RecurDataError {
   /** Set explicitly so the name survives minification (bundlers rename classes). */
   override name = 'EmptyDataError';
   constructor(what: string) {
-    super('EMPTY', `${what} is empty: there are no data rows to read.`);
+    super('E_EMPTY', `${what} is empty: there are no data rows to read.`);
   }
 }
 
@@ -166,7 +209,7 @@ export class RaggedRowError extends RecurDataError {
   override name = 'RaggedRowError';
   constructor(expected: number, actual: number, where: DataErrorLocation) {
     super(
-      'RAGGED_ROW',
+      'E_RAGGED_ROW',
       `Row at ${describeLocation(where)} has ${actual} fields but the header has ${expected}. Fix the row (a missing or extra delimiter?) before reading.`,
       where,
     );
@@ -183,7 +226,7 @@ export class UnknownColumnError extends RecurDataError {
   readonly available: readonly string[];
   constructor(name: string, available: readonly string[], suggestion: string | undefined) {
     super(
-      'UNKNOWN_COLUMN',
+      'E_UNKNOWN_COLUMN',
       `Unknown column ${JSON.stringify(name)}.` +
         (suggestion !== undefined ? ` Did you mean ${JSON.stringify(suggestion)}?` : '') +
         ` Available columns: ${available.map((c) => JSON.stringify(c)).join(', ')}.`,
@@ -199,7 +242,7 @@ export class InvalidOptionError extends RecurDataError {
   /** Set explicitly so the name survives minification (bundlers rename classes). */
   override name = 'InvalidOptionError';
   constructor(message: string) {
-    super('INVALID_ARGUMENT', message);
+    super('E_INVALID_ARGUMENT', message);
   }
 }
 
@@ -208,7 +251,7 @@ export class LeakageError extends RecurDataError {
   /** Set explicitly so the name survives minification (bundlers rename classes). */
   override name = 'LeakageError';
   constructor(message: string) {
-    super('LEAKAGE', message);
+    super('E_LEAKAGE', message);
   }
 }
 
@@ -218,7 +261,7 @@ export class UnknownTokenError extends RecurDataError {
   override name = 'UnknownTokenError';
   constructor(token: string) {
     super(
-      'UNKNOWN_TOKEN',
+      'E_UNKNOWN_TOKEN',
       `Token ${JSON.stringify(token)} is not in the vocabulary, which has no unknown token. Build the vocabulary with an \`unkToken\` (the default is "<unk>").`,
     );
   }
@@ -229,7 +272,7 @@ export class NotFittedError extends RecurDataError {
   /** Set explicitly so the name survives minification (bundlers rename classes). */
   override name = 'NotFittedError';
   constructor(what: string) {
-    super('NOT_FITTED', `${what} is not fitted yet: call fit(split.train) first.`);
+    super('E_NOT_FITTED', `${what} is not fitted yet: call fit(split.train) first.`);
   }
 }
 
@@ -243,7 +286,7 @@ export class CsvParseError extends RecurDataError {
     const field = where.fieldIndex !== undefined ? `, field ${where.fieldIndex + 1}` : '';
     const at = where.row === undefined && where.column === undefined && where.line !== undefined ? `line ${where.line}` : describeLocation(where);
     super(
-      'CSV_PARSE',
+      'E_CSV_PARSE',
       `${where.source !== undefined ? `${where.source}: ` : ''}Malformed CSV at ${at}${field}: ${message}. Fix the quoting on that line (a field with a quote must be wholly quoted, with inner quotes doubled).`,
       where,
       { cause },
@@ -261,7 +304,7 @@ export class NotCsvError extends RecurDataError {
   /** What the input looks like ("gzip-compressed data", "UTF-16 text (byte-order mark FF FE)", …). */
   readonly looksLike: string;
   constructor(source: string, looksLike: string, hint: string) {
-    super('NOT_CSV', `${source} is not UTF-8 CSV text: it looks like ${looksLike}. ${hint}`);
+    super('E_NOT_CSV', `${source} is not UTF-8 CSV text: it looks like ${looksLike}. ${hint}`);
     this.looksLike = looksLike;
   }
 }
@@ -271,7 +314,7 @@ export class ZeroVarianceError extends RecurDataError {
   override name = 'ZeroVarianceError';
   constructor(column: string, value: number, rows: number, what: string) {
     super(
-      'ZERO_VARIANCE',
+      'E_ZERO_VARIANCE',
       `Column ${JSON.stringify(column)} is constant (${value} on all ${rows} rows of ${what}): it has zero variance, so there is nothing to learn or scale. Pick another column, or use more rows.`,
       { column },
     );
@@ -284,7 +327,7 @@ export class SavedFormatError extends RecurDataError {
   /** The field at fault, e.g. `center[0]`. */
   readonly field: string;
   constructor(field: string, message: string) {
-    super('INVALID_FORMAT', message);
+    super('E_INVALID_FORMAT', message);
     this.field = field;
   }
 }

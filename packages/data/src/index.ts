@@ -24,8 +24,10 @@ export {
   NotCsvError,
   SavedFormatError,
   ZeroVarianceError,
+  dataErrorCode,
   type DataErrorCode,
   type DataErrorLocation,
+  type LegacyDataErrorCode,
 } from './errors';
 export { editDistance, nearestName } from './edit-distance';
 export { Series, createSeries, type SeriesInit, type SeriesRole } from './series';

@@ -244,7 +244,7 @@ export abstract class Scaler {
     const k = names.length;
     const idx = names.map((name) => {
       const i = s.cols.indexOf(name);
-      if (i < 0) throw new RecurDataError('UNKNOWN_COLUMN', `The scaler was not fitted on column ${JSON.stringify(name)}; it knows ${s.cols.map((c) => JSON.stringify(c)).join(', ')}.`, { column: name });
+      if (i < 0) throw new RecurDataError('E_UNKNOWN_COLUMN', `The scaler was not fitted on column ${JSON.stringify(name)}; it knows ${s.cols.map((c) => JSON.stringify(c)).join(', ')}.`, { column: name });
       return i;
     });
     if (k === 0 || values.length % k !== 0) {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Series, createSeries } from './series';
-import { InvalidOptionError, NonFiniteValueError, TimestampOrderError, UnknownColumnError, EmptyDataError, RecurDataError } from './errors';
+import { RecurError } from '@recur/backend';
+import { InvalidOptionError, NonFiniteValueError, TimestampOrderError, UnknownColumnError, EmptyDataError, RecurDataError, dataErrorCode } from './errors';
 import { editDistance, nearestName } from './edit-distance';
 
 describe('Series', () => {
@@ -51,7 +52,7 @@ describe('Series', () => {
     })();
     expect(err).toBeInstanceOf(NonFiniteValueError);
     expect(err).toBeInstanceOf(RecurDataError);
-    expect(err!.code).toBe('NON_FINITE');
+    expect(err!.code).toBe('E_NON_FINITE');
     expect(err!.row).toBe(1);
     expect(err!.column).toBe('b');
     expect(() => Series.fromColumns({ a: [1, Infinity] })).toThrow(/row 1, column "a"/);
@@ -66,13 +67,13 @@ describe('Series', () => {
     try {
       dup();
     } catch (e) {
-      expect((e as TimestampOrderError).code).toBe('TIMESTAMP_DUPLICATE');
+      expect((e as TimestampOrderError).code).toBe('E_TIMESTAMP_DUPLICATE');
       expect((e as TimestampOrderError).row).toBe(2);
     }
     try {
       Series.fromColumns({ a: [1, 2, 3] }, { timestamps: [1, 3, 2] });
     } catch (e) {
-      expect((e as TimestampOrderError).code).toBe('TIMESTAMP_NOT_INCREASING');
+      expect((e as TimestampOrderError).code).toBe('E_TIMESTAMP_NOT_INCREASING');
       expect((e as TimestampOrderError).row).toBe(2);
     }
     expect(() => Series.fromColumns({ a: [1, 2] }, { timestamps: [1, NaN] })).toThrow(NonFiniteValueError);
@@ -119,5 +120,17 @@ describe('editDistance', () => {
     expect(editDistance('same', 'same')).toBe(0);
     expect(nearestName('WIND', ['wind', 'temp'])).toBe('wind');
     expect(nearestName('zzzzzz', ['wind', 'temp'])).toBeUndefined();
+  });
+});
+
+describe('RecurDataError on RecurError (issue 24)', () => {
+  it('is a RecurError with an E_* code and keeps the old code as legacyCode', () => {
+    const e = new NonFiniteValueError(Number.NaN, { row: 2, column: 'v' });
+    expect(e).toBeInstanceOf(RecurError);
+    expect(e.code).toBe('E_NON_FINITE');
+    expect(e.legacyCode).toBe('NON_FINITE');
+    expect(new RecurDataError('EMPTY', 'x').code).toBe('E_EMPTY');
+    expect(dataErrorCode('LEAKAGE')).toBe('E_LEAKAGE');
+    expect(dataErrorCode('E_LEAKAGE')).toBe('E_LEAKAGE');
   });
 });

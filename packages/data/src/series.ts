@@ -260,7 +260,7 @@ export function assertIncreasing(ts: Float64Array, firstRow: number, previous?: 
     const t = ts[i]!;
     if (!Number.isFinite(t)) throw new NonFiniteValueError(t, { row: firstRow + i, column: 'timestamp' });
     if (prev !== undefined && t <= prev) {
-      throw new TimestampOrderError(t === prev ? 'TIMESTAMP_DUPLICATE' : 'TIMESTAMP_NOT_INCREASING', prev, t, { row: firstRow + i, column: 'timestamp' });
+      throw new TimestampOrderError(t === prev ? 'E_TIMESTAMP_DUPLICATE' : 'E_TIMESTAMP_NOT_INCREASING', prev, t, { row: firstRow + i, column: 'timestamp' });
     }
     prev = t;
   }

@@ -9,7 +9,7 @@ export class UnknownDatasetError extends RecurDataError {
   readonly suggestion: string | undefined;
   constructor(name: string, available: readonly string[], suggestion: string | undefined) {
     super(
-      'INVALID_ARGUMENT',
+      'E_INVALID_ARGUMENT',
       `Unknown dataset ${JSON.stringify(name)}.` +
         (suggestion !== undefined ? ` Did you mean ${JSON.stringify(suggestion)}?` : '') +
         ` Available: ${available.map((a) => JSON.stringify(a)).join(', ')} (see listDatasets()).`,

@@ -33,7 +33,7 @@ export async function packageFile(pkg: string, file: string): Promise<string> {
       root = dir;
     } catch (err) {
       throw new RecurDataError(
-        'INVALID_ARGUMENT',
+        'E_INVALID_ARGUMENT',
         `Cannot find the npm package ${JSON.stringify(pkg)} that holds this dataset. It is a dependency of @recur/datasets; reinstall (npm install @recur/datasets).`,
         {},
         { cause: err },

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { CommandContext } from '../cli.js';
+import type { CommandContext } from './context.js';
 import { CliUserError } from '../errors.js';
 
 /** Find `bench/dist/main.js` from the current directory upwards, then from this package upwards. */

@@ -1,7 +1,7 @@
 /** `recur eval`: test metrics against the baselines, per-horizon error, optional walk-forward backtest. */
 import { resolve } from 'node:path';
 import { walkForwardFolds, window } from '@recur/data';
-import type { CommandContext } from '../cli.js';
+import type { CommandContext } from './context.js';
 import { loadSeries } from '../data-source.js';
 import { CliUserError } from '../errors.js';
 import { asForecastPipeline, forecastAll, pipelineScaler, prepare } from '../forecast/pipeline.js';
@@ -11,7 +11,7 @@ import { scoreForecasts } from '../forecast/scores.js';
 import { openModel } from '../model-dir.js';
 import { formatTable } from '../output.js';
 import { writeText } from '../run-files.js';
-import { sourceFrom } from './predict.js';
+import { sourceFrom } from '../source-from.js';
 
 /** `recur eval`. */
 export async function evalCommand(ctx: CommandContext): Promise<void> {

@@ -1,5 +1,5 @@
 /** `recur generate`: sample text from a character language model. */
-import type { CommandContext } from '../cli.js';
+import type { CommandContext } from './context.js';
 import { CliUserError } from '../errors.js';
 import { openModel } from '../model-dir.js';
 import { validLmTokenizer } from '../pipeline-schemas.js';

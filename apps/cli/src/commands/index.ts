@@ -1,5 +1,5 @@
 /** Command name → implementation. */
-import type { CommandHandler } from '../cli.js';
+import type { CommandHandler } from './context.js';
 import { benchCommand } from './bench.js';
 import { evalCommand } from './evaluate.js';
 import { generateCommand } from './generate.js';

@@ -1,7 +1,7 @@
 /** `recur inspect`: what a model directory holds. */
 import { resolve } from 'node:path';
 import { readModel } from '@recur/core';
-import type { CommandContext } from '../cli.js';
+import type { CommandContext } from './context.js';
 import { requireDir } from '../data-source.js';
 import { CliUserError } from '../errors.js';
 import { asForecastPipeline } from '../forecast/pipeline.js';

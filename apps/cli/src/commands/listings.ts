@@ -1,7 +1,7 @@
 /** `recur backends` and `recur datasets`: listings. */
 import { listDatasets } from '@recur/datasets';
 import { allBackends } from '../backends.js';
-import type { CommandContext } from '../cli.js';
+import type { CommandContext } from './context.js';
 import { formatTable } from '../output.js';
 
 /** `recur backends`. */

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { atomicWriteFile, createModel, readFileBytes, saveModel } from '@recur/core';
 import { exportOnnx, fromOnnx } from '@recur/onnx';
 import { resolveBackendFlag } from '../backends.js';
-import type { CommandContext } from '../cli.js';
+import type { CommandContext } from './context.js';
 import { requireFile } from '../data-source.js';
 import { openModel } from '../model-dir.js';
 

@@ -1,7 +1,8 @@
 /** `recur predict` / `recur forecast`: raw tensors (JSON) or a forecast from the latest rows of the data. */
 import { resolve } from 'node:path';
-import type { CommandContext } from '../cli.js';
-import { loadSeries, requireFile, type DataSourceSpec } from '../data-source.js';
+import type { CommandContext } from './context.js';
+import { loadSeries, requireFile } from '../data-source.js';
+import { sourceFrom } from '../source-from.js';
 import { CliUserError } from '../errors.js';
 import { asForecastPipeline, pipelineScaler, relativize, targetFeatureIndex, targetScale } from '../forecast/pipeline.js';
 import { openModel } from '../model-dir.js';
@@ -9,15 +10,6 @@ import { formatTable } from '../output.js';
 import { writeJson } from '../run-files.js';
 import { predictRaw } from '../tensor-json.js';
 import { CLI_FILE_LIMITS, readTextFile } from '../user-files.js';
-
-/** Data source for commands that take --data / --dataset, defaulting to the model's own. */
-export function sourceFrom(ctx: CommandContext, fallback: DataSourceSpec): DataSourceSpec {
-  const data = ctx.flags.str('data');
-  const dataset = ctx.flags.str('dataset');
-  if (data !== undefined) return { csv: resolve(data), ...(fallback.timestamp !== undefined ? { timestamp: fallback.timestamp } : {}), ...(fallback.missing ? { missing: fallback.missing } : {}) };
-  if (dataset !== undefined) return { dataset };
-  return fallback;
-}
 
 function nextTimes(ts: Float64Array | undefined, n: number): (string | number)[] {
   if (!ts || ts.length < 2) return Array.from({ length: n }, (_, i) => `t+${i + 1}`);

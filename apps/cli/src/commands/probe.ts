@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { batches } from '@recur/data';
 import { ablationChart, contextAblation, gradientByLag, gradientByLagChart } from '@recur/eval';
-import type { CommandContext } from '../cli.js';
+import type { CommandContext } from './context.js';
 import { loadSeries } from '../data-source.js';
 import { CliUserError } from '../errors.js';
 import { asForecastPipeline, prepare, relativize, targetFeatureIndex } from '../forecast/pipeline.js';
@@ -11,7 +11,7 @@ import { formatNumber, formatTable } from '../output.js';
 import { svg } from '../report/charts.js';
 import { renderReport } from '../report/html.js';
 import { writeText } from '../run-files.js';
-import { sourceFrom } from './predict.js';
+import { sourceFrom } from '../source-from.js';
 
 /** `recur probe`. */
 export async function probeCommand(ctx: CommandContext): Promise<void> {

@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { createModel, exportTorchSafetensors, fromTorchSafetensors, saveModel, TorchLayoutAmbiguousError, type TorchSafetensorsImport } from '@recur/core';
 import { resolveBackendFlag } from '../backends.js';
-import type { CommandContext } from '../cli.js';
+import type { CommandContext } from './context.js';
 import { requireFile } from '../data-source.js';
 import { CliUserError } from '../errors.js';
 import { openModel } from '../model-dir.js';

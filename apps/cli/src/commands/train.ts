@@ -8,7 +8,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CheckpointError, createModel, loadCheckpoint, saveModel, type Checkpoint, type Model } from '@recur/core';
-import type { CommandContext } from '../cli.js';
+import type { CommandContext } from './context.js';
 import { resolveBackendFlag } from '../backends.js';
 import { datasetInfo, loadSeries, requireDir } from '../data-source.js';
 import { CliUserError } from '../errors.js';

@@ -16,25 +16,10 @@
 import { chronologicalSplit, ZeroVarianceError, scalerFromJSON, StandardScaler, window, type Scaler, type ScalerJSON, type Series, type SplitResult, type Windows, batches } from '@recur/data';
 import type { Batch, Model, ModelContents } from '@recur/core';
 import { CliUserError } from '../errors.js';
-import type { DataSourceSpec } from '../data-source.js';
 import { validForecastPipeline } from '../pipeline-schemas.js';
+import type { ForecastPipeline } from './forecast-pipeline.js';
 
-/** Everything needed to turn raw rows into model inputs and outputs back into values. Saved in the model's `extra.pipeline`. */
-export interface ForecastPipeline {
-  readonly format: 'recur-cli-forecast';
-  readonly version: 1;
-  readonly source: DataSourceSpec;
-  readonly target: string;
-  readonly features: readonly string[];
-  readonly lookback: number;
-  readonly horizon: number;
-  readonly seasonalPeriod: number;
-  readonly split: { readonly train: number; readonly validation: number; readonly test: number };
-  readonly residual: boolean;
-  readonly scaler: ScalerJSON;
-  /** Timestamps are milliseconds since the epoch (ISO dates in reports). */
-  readonly hasTimestamps: boolean;
-}
+export type { ForecastPipeline } from './forecast-pipeline.js';
 
 /** The windows of each part, with the raw (unscaled) data kept for metrics and baselines. */
 export interface PreparedData {

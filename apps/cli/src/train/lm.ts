@@ -8,7 +8,7 @@ import { createModel, saveModel, type Checkpoint } from '@recur/core';
 import { CharTokenizer, languageModelBatches } from '@recur/data';
 import type { Backend } from '@recur/backend';
 import type { Batch } from '@recur/core';
-import type { CommandContext } from '../cli.js';
+import type { CommandContext } from '../commands/context.js';
 import { loadText } from '../data-source.js';
 import { CliUserError } from '../errors.js';
 import type { FlagValues } from '../options.js';

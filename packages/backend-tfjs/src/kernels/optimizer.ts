@@ -3,25 +3,10 @@
  * tfjs ops. `state` holds the zero-initialised buffers in the order of `optimizerStateCount`:
  * sgd [momentum_buffer]; adam/adamw [exp_avg, exp_avg_sq]; rmsprop [square_avg, momentum_buffer].
  */
-import {
-  checkExact,
-  checkTensor,
-  InvalidArgumentError,
-  optimizerStateCount,
-  type OptimizerKind,
-  type OptimizerStepParams,
-} from '@recur/backend';
+import type { OptimizerStepParams } from '@recur/backend';
 import { tidy, type TfjsContext } from '../context.js';
 import { valueOf } from '../handle-store.js';
 import type { Tfjs, TfTensor } from '../tf-types.js';
-
-const OPTIMIZERS: readonly OptimizerKind[] = ['sgd', 'adam', 'adamw', 'rmsprop'];
-
-function checkNumber(name: string, value: number, min: number, max = Number.POSITIVE_INFINITY): void {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
-    throw new InvalidArgumentError(name, `must be a finite number in [${min}, ${max}], got ${String(value)}.`);
-  }
-}
 
 /** New values of the parameter and of each state buffer. */
 interface Updated {
@@ -95,34 +80,7 @@ function rmsprop(tf: Tfjs, p: OptimizerStepParams, theta: TfTensor, grad: TfTens
 
 /** One in-place update of `param` and its `state` buffers. */
 export function optimizerStep(ctx: TfjsContext, p: OptimizerStepParams): void {
-  if (!(OPTIMIZERS as readonly unknown[]).includes(p.kind)) {
-    throw new InvalidArgumentError('optimizerStep.kind', `unknown optimizer "${String(p.kind)}"; use ${OPTIMIZERS.join(', ')}.`);
-  }
-  checkTensor(ctx.backend, p.param, 'optimizerStep.param');
-  const size = p.param.size;
-  checkExact(ctx.backend, p.grad, 'optimizerStep.grad', size, p.param.shape);
-  checkNumber('optimizerStep.lr', p.lr, 0);
-  if (!Number.isInteger(p.step) || p.step < 1) {
-    throw new InvalidArgumentError('optimizerStep.step', `must be a 1-based integer step count, got ${String(p.step)}.`);
-  }
-  checkNumber('optimizerStep.weightDecay', p.weightDecay ?? 0, 0);
-  checkNumber('optimizerStep.momentum', p.momentum ?? 0, 0);
-  checkNumber('optimizerStep.dampening', p.dampening ?? 0, 0, 1);
-  checkNumber('optimizerStep.beta1', p.beta1 ?? 0.9, 0, 1);
-  checkNumber('optimizerStep.beta2', p.beta2 ?? 0.999, 0, 1);
-  checkNumber('optimizerStep.alpha', p.alpha ?? 0.99, 0, 1);
-  checkNumber('optimizerStep.eps', p.eps ?? 1e-8, 0);
-  if (p.nesterov && !(p.kind === 'sgd' && (p.momentum ?? 0) > 0 && (p.dampening ?? 0) === 0)) {
-    throw new InvalidArgumentError('optimizerStep.nesterov', 'Nesterov momentum needs sgd with momentum > 0 and dampening 0 (as in PyTorch).');
-  }
-  const count = optimizerStateCount(p.kind, { momentum: p.momentum ?? 0 });
-  if (!Array.isArray(p.state) || p.state.length !== count) {
-    throw new InvalidArgumentError(
-      'optimizerStep.state',
-      `${p.kind} with these options needs ${count} state tensor(s) (see optimizerStateCount), got ${Array.isArray(p.state) ? p.state.length : 'none'}.`,
-    );
-  }
-  p.state.forEach((s, i) => checkExact(ctx.backend, s, `optimizerStep.state[${i}]`, size, p.param.shape));
+  // Arguments (kind, hyper-parameters, state count, tensor sizes) are checked by `checked`.
 
   const { tf, store } = ctx;
   const out = tidy(tf, () => {

@@ -92,7 +92,7 @@ describe.each(OPTIMIZERS)('optimizer %s', (_label, opts) => {
 it('optimizerStep rejects a wrong number of state tensors', () => {
   const p = tfb.alloc([3]);
   expect(() => tfb.optimizerStep({ kind: 'adam', lr: 0.1, step: 1, param: p, grad: tfb.alloc([3]), state: [tfb.alloc([3])] })).toThrow(
-    /needs 2 state/,
+    /keeps 2 state tensor/,
   );
 });
 

@@ -18,7 +18,6 @@ import {
   InvalidArgumentError,
   ShapeError,
   currentBackend,
-  getBackend,
   hasCellState,
   type Backend,
   type FloatArray,
@@ -28,10 +27,14 @@ import { Dense } from '../nn/dense.js';
 import { Embedding } from '../nn/embedding.js';
 import { TensorScope, type Parameter } from '../nn/parameter.js';
 import { Recurrent, type RecurrentForward } from '../nn/recurrent.js';
-import { RecurrentStream } from '../nn/recurrent-stream.js';
 import { Rng } from '../random/prng.js';
 import { resolveLengths, type Batch } from './batch.js';
 import { validateModelConfig, type ModelConfig, type ModelConfigInput } from './config.js';
+import { generate, type GenerateOptions } from './generate.js';
+import { checkHiddenSize } from './hidden-size.js';
+import { moveParameters } from './move.js';
+import { resolveBackend } from './resolve-backend.js';
+import { StepStream } from './step-stream.js';
 
 /** A host copy of one named tensor. */
 export interface NamedTensor {
@@ -92,23 +95,6 @@ export interface ForwardPass {
   readonly internals: PassInternals;
 }
 
-/**
- * Device buffers of a {@link Model.step} stream, kept alive between calls (freed by `resetState`,
- * `to` and `dispose`): one step is `write` of the input, the cell kernels, the head, and one read.
- */
-interface StepStream {
-  readonly B: number;
-  readonly rnn: RecurrentStream;
-  /** Layer-0 input [B, I] (lm: the embedded tokens [B, E]). */
-  readonly x: Tensor;
-  /** lm token ids of the current step, else null. */
-  readonly indices: Int32Array | null;
-  /** Head pre-activation (or output, for an identity head) [B, O]; null without a head. */
-  readonly headY: Tensor | null;
-  /** Head output after a non-identity activation [B, O], else null. */
-  readonly headZ: Tensor | null;
-}
-
 interface PassInternals {
   readonly scope: TensorScope;
   readonly rnn: RecurrentForward;
@@ -117,10 +103,7 @@ interface PassInternals {
   readonly training: boolean;
 }
 
-/** Resolve a backend or registry name. */
-export async function resolveBackend(target: Backend | string): Promise<Backend> {
-  return typeof target === 'string' ? getBackend(target) : target;
-}
+export { resolveBackend } from './resolve-backend.js';
 
 /** Create a model (synchronous). See the SEAM note at the top of this file. */
 export function createModel(config: ModelConfigInput, options: CreateModelOptions = {}): Model {
@@ -285,9 +268,7 @@ export class Model {
       throw new CapabilityError(backend.name, 'variable-length batches', 'pad all sequences to the same length or pick another backend');
     }
     const H = this.config.hiddenSize;
-    if (this.config.hiddenSize > backend.capabilities.maxHidden) {
-      throw new CapabilityError(backend.name, `hiddenSize ${H}`, `its maxHidden is ${backend.capabilities.maxHidden}`);
-    }
+    checkHiddenSize(backend, H);
     const scope = new TensorScope(backend);
     try {
       const { x, indices } = this.prepareInput(scope, batch);
@@ -410,7 +391,7 @@ export class Model {
     };
   }
 
-  // ---- streaming --------------------------------------------------------------------------------
+  // ---- streaming (step-stream.ts) and generation (generate.ts) ----------------------------------------
 
   /**
    * Streaming inference: run one step (x [B, I], or token ids [B] for an lm) carrying the state from
@@ -418,61 +399,16 @@ export class Model {
    * the same outputs as {@link predict} on the whole sequence. Unidirectional models only.
    */
   async step(x: ArrayLike<number>, batchSize = 1): Promise<FloatArray> {
-    if (this.rnn.directions !== 1) {
-      throw new InvalidArgumentError('step', 'a bidirectional model needs the whole sequence (its reverse direction starts at the end); use predict().');
-    }
     if (this.stream && this.stream.B !== batchSize) {
       throw new ShapeError('step batch size', [this.stream.B], [batchSize], 'Call resetState() before changing the batch size.');
     }
-    const B = batchSize;
-    if (!Number.isInteger(B) || B < 1) throw new InvalidArgumentError('batch.B', `must be a positive integer, got ${B}.`);
-    if (x === null || x === undefined || typeof x.length !== 'number') throw new InvalidArgumentError('batch.inputs', 'expected an array of numbers.');
-    if (this.embedding) {
-      if (x.length !== B) throw new ShapeError('batch.inputs (token ids)', [1, B], `${x.length} elements`);
-    } else if (x.length !== B * this.config.inputSize) {
-      throw new ShapeError('batch.inputs', [1, B, this.config.inputSize], `${x.length} elements`, 'Inputs are time-major [T, B, I].');
-    }
-    const backend = this.backend;
+    StepStream.checkInput(this, x, batchSize);
     const opened = !this.stream;
-    const s = this.stream ?? this.openStream(B);
+    this.stream ??= StepStream.open(this.backend, this, batchSize);
     try {
-      // Non-finite inputs are not rejected (as in forwardPass); they propagate into the output.
-      if (this.embedding && s.indices) {
-        this.embedding.checkIndices(s.indices, x);
-        this.embedding.forwardInto(backend, s.indices, s.x);
-      } else {
-        backend.write(s.x, x);
-      }
-      const y = s.rnn.step(s.x); // [B, H]; the state is carried from here on
-      const out = this.head ? this.head.forwardInto(backend, y, B, s.headY as Tensor, s.headZ) : y;
-      return await backend.read(out);
+      return await this.stream.step(this.backend, this, x);
     } catch (e) {
       if (opened) this.disposeStream();
-      throw e;
-    }
-  }
-
-  /** Allocate the buffers of a stream of batch size B (zero state). */
-  private openStream(B: number): StepStream {
-    const backend = this.backend;
-    const H = this.config.hiddenSize;
-    if (H > backend.capabilities.maxHidden) throw new CapabilityError(backend.name, `hiddenSize ${H}`, `its maxHidden is ${backend.capabilities.maxHidden}`);
-    const owned: Tensor[] = [];
-    const alloc = (shape: number[]) => {
-      const t = backend.alloc(shape);
-      owned.push(t);
-      return t;
-    };
-    try {
-      const x = alloc([B, this.embedding ? this.embedding.dim : this.config.inputSize]);
-      const O = this.head?.outFeatures ?? 0;
-      const headY = this.head ? alloc([B, O]) : null;
-      const headZ = this.head && this.head.activation !== 'identity' ? alloc([B, O]) : null;
-      const rnn = new RecurrentStream(backend, this.rnn, B);
-      this.stream = { B, rnn, x, indices: this.embedding ? new Int32Array(B) : null, headY, headZ };
-      return this.stream;
-    } catch (e) {
-      for (const t of owned) backend.dispose(t);
       throw e;
     }
   }
@@ -489,11 +425,7 @@ export class Model {
   }
 
   private disposeStream(): void {
-    const s = this.stream;
-    if (s) {
-      s.rnn.dispose();
-      for (const t of [s.x, s.headY, s.headZ]) if (t) this.backend.dispose(t);
-    }
+    this.stream?.dispose(this.backend);
     this.stream = null;
   }
 
@@ -502,50 +434,8 @@ export class Model {
    * from softmax(logits / temperature) with a PRNG seeded by `seed`; temperature 0 picks the argmax.
    * Uses (and then resets) the streaming state.
    */
-  async generate(prompt: readonly number[], options: { length: number; temperature?: number; seed?: number }): Promise<number[]> {
-    if (this.config.kind !== 'lm') throw new InvalidArgumentError('generate', `needs a language model (kind 'lm'); this model is '${this.config.kind}'.`);
-    if (prompt.length === 0) throw new InvalidArgumentError('prompt', 'needs at least one token.');
-    if (!Number.isInteger(options.length) || options.length < 0) throw new InvalidArgumentError('length', `must be a non-negative integer, got ${options.length}.`);
-    const temperature = options.temperature ?? 1;
-    if (!(temperature >= 0) || !Number.isFinite(temperature)) throw new InvalidArgumentError('temperature', `must be ≥ 0, got ${temperature}.`);
-    const rng = new Rng(options.seed ?? 0);
-    const V = this.config.vocabSize as number;
-    const backend = this.backend;
-    this.resetState();
-    let logits: FloatArray = new Float32Array(V);
-    for (const tok of prompt) logits = await this.step([tok], 1);
-    const out: number[] = [];
-    const probsT = backend.alloc([1, V]);
-    const logitsT = backend.alloc([1, V]);
-    try {
-      for (let i = 0; i < options.length; i++) {
-        let next = 0;
-        if (temperature === 0) {
-          for (let v = 1; v < V; v++) if ((logits[v] as number) > (logits[next] as number)) next = v;
-        } else {
-          backend.write(logitsT, logits);
-          backend.softmax({ x: logitsT, out: probsT, rows: 1, cols: V, temperature });
-          const probs = await backend.read(probsT);
-          const u = rng.next();
-          let acc = 0;
-          next = V - 1;
-          for (let v = 0; v < V; v++) {
-            acc += probs[v] as number;
-            if (u < acc) {
-              next = v;
-              break;
-            }
-          }
-        }
-        out.push(next);
-        if (i < options.length - 1) logits = await this.step([next], 1);
-      }
-    } finally {
-      backend.dispose(probsT);
-      backend.dispose(logitsT);
-      this.resetState();
-    }
-    return out;
+  async generate(prompt: readonly number[], options: GenerateOptions): Promise<number[]> {
+    return generate(this, prompt, options);
   }
 
   // ---- backends -----------------------------------------------------------------------------------
@@ -568,23 +458,15 @@ export class Model {
     const next = await resolveBackend(target);
     const prev = this.backend;
     if (next === prev) return this;
-    if (this.config.hiddenSize > next.capabilities.maxHidden) {
-      throw new CapabilityError(next.name, `hiddenSize ${this.config.hiddenSize}`, `its maxHidden is ${next.capabilities.maxHidden}`);
-    }
-    const moved: Parameter[] = [];
-    const values: FloatArray[] = [];
-    for (const p of this.parameters()) values.push(await prev.read(p.value));
+    await moveParameters(this.parameters(), prev, next, this.config.hiddenSize);
     const stream = this.stream ? { B: this.stream.B, ...(await this.stream.rnn.readState()) } : null;
-    this.parameters().forEach((p, i) => {
-      const v = next.upload(values[i] as FloatArray, p.shape);
-      p.dispose(prev);
-      p.value = v;
-      moved.push(p);
-    });
     for (const m of this.movables) await m.to(prev, next);
     this.disposeStream();
     this.currentBackend = next;
-    if (stream) this.openStream(stream.B).rnn.loadState(stream.h, stream.c);
+    if (stream) {
+      this.stream = StepStream.open(next, this, stream.B);
+      this.stream.rnn.loadState(stream.h, stream.c);
+    }
     return this;
   }
 

@@ -1,20 +1,12 @@
 /**
- * Data movement, elementwise, reduction and pointwise kernels. Each one validates its tensors
- * first (typed errors, never an out-of-bounds read), then runs a flat loop.
+ * Data movement, elementwise, reduction and pointwise kernels. The shared argument checks run
+ * before them (`checked`, applied by defineBackend); each one fetches its buffers through the
+ * context's checked accessors (never an out-of-bounds read), then runs a flat loop.
  */
 import {
-  checkActivation,
-  checkClipLimit,
   checkCopy,
   checkCopyExtent,
-  checkFillValue,
-  checkGather,
-  checkGatherIndices,
-  checkScatterAdd,
-  checkScatterAddIndices,
   checkSoftmax,
-  checkSumRows,
-  finiteNumber,
   type ActivationBackwardParams,
   type ActivationParams,
   type CopyParams,
@@ -23,8 +15,8 @@ import {
   type SoftmaxParams,
   type Tensor,
 } from '@recur/backend';
-import { relu, sigmoid, tanh } from './cell-math.js';
-import type { KernelContext } from './context.js';
+import { relu, sigmoid, tanh } from '../cell-math.js';
+import type { KernelContext } from '../context.js';
 
 /** `dst[dstOffset + r·dstStride + j] (+)= src[srcOffset + r·srcStride + j]`, r < rows, j < cols. */
 export function copy(ctx: KernelContext, p: CopyParams): void {
@@ -49,13 +41,11 @@ export function copy(ctx: KernelContext, p: CopyParams): void {
 
 /** `t[:] = value`. */
 export function fill(ctx: KernelContext, t: Tensor, value: number): void {
-  checkFillValue(value);
   ctx.live(t, 'fill.t').fill(value);
 }
 
 /** `y += alpha·x`. */
 export function axpy(ctx: KernelContext, yT: Tensor, xT: Tensor, alpha: number): void {
-  finiteNumber('axpy.alpha', alpha);
   const y = ctx.live(yT, 'axpy.y');
   const x = ctx.exact(xT, 'axpy.x', y.length, yT.shape);
   for (let i = 0; i < y.length; i++) y[i] = (y[i] as number) + alpha * (x[i] as number);
@@ -63,7 +53,6 @@ export function axpy(ctx: KernelContext, yT: Tensor, xT: Tensor, alpha: number):
 
 /** `x *= alpha`. */
 export function scale(ctx: KernelContext, xT: Tensor, alpha: number): void {
-  finiteNumber('scale.alpha', alpha);
   const x = ctx.live(xT, 'scale.x');
   for (let i = 0; i < x.length; i++) x[i] = alpha * (x[i] as number);
 }
@@ -78,7 +67,6 @@ export function mul(ctx: KernelContext, outT: Tensor, aT: Tensor, bT: Tensor): v
 
 /** Clamp into [−limit, limit] (NaN stays NaN, so non-finite gradients are still detected). */
 export function clipByValue(ctx: KernelContext, xT: Tensor, limit: number): void {
-  checkClipLimit(limit);
   const x = ctx.live(xT, 'clipByValue.x');
   for (let i = 0; i < x.length; i++) {
     const v = x[i] as number;
@@ -101,7 +89,6 @@ export function sumSquares(ctx: KernelContext, xT: Tensor, outT: Tensor): void {
 
 /** `out[c] (+)= Σ_r x[r, c]`. */
 export function sumRows(ctx: KernelContext, xT: Tensor, rows: number, cols: number, outT: Tensor, accumulate = false): void {
-  checkSumRows(rows, cols);
   const x = ctx.exact(xT, 'sumRows.x', rows * cols, [rows, cols]);
   const out = ctx.exact(outT, 'sumRows.out', cols, [cols]);
   const acc = new Float64Array(cols);
@@ -114,7 +101,6 @@ export function sumRows(ctx: KernelContext, xT: Tensor, rows: number, cols: numb
 
 /** `out = act(x)`. */
 export function activation(ctx: KernelContext, p: ActivationParams): void {
-  checkActivation(p.op, 'activation.op');
   const x = ctx.live(p.x, 'activation.x');
   const out = ctx.exact(p.out, 'activation.out', x.length, p.x.shape);
   const n = x.length;
@@ -136,7 +122,6 @@ export function activation(ctx: KernelContext, p: ActivationParams): void {
 
 /** `dx = act'(·)⊙dy`, with act' written in terms of the forward output y. */
 export function activationBackward(ctx: KernelContext, p: ActivationBackwardParams): void {
-  checkActivation(p.op, 'activationBackward.op');
   const y = ctx.live(p.y, 'activationBackward.y');
   const dy = ctx.exact(p.dy, 'activationBackward.dy', y.length, p.y.shape);
   const dx = ctx.exact(p.dx, 'activationBackward.dx', y.length, p.y.shape);
@@ -186,9 +171,8 @@ export function softmax(ctx: KernelContext, p: SoftmaxParams): void {
 
 /** `out[r, :] = table[indices[r], :]`. */
 export function gather(ctx: KernelContext, p: GatherParams): void {
-  checkGather(p);
   const table = ctx.live(p.table, 'gather.table');
-  const n = checkGatherIndices(p);
+  const n = p.indices.length;
   const out = ctx.exact(p.out, 'gather.out', n * p.dim, [n, p.dim]);
   const dim = p.dim;
   for (let r = 0; r < n; r++) {
@@ -199,9 +183,8 @@ export function gather(ctx: KernelContext, p: GatherParams): void {
 
 /** `dTable[indices[r], :] += grad[r, :]` (repeated indices add up). */
 export function scatterAdd(ctx: KernelContext, p: ScatterAddParams): void {
-  checkScatterAdd(p);
   const dTable = ctx.live(p.dTable, 'scatterAdd.dTable');
-  const n = checkScatterAddIndices(p);
+  const n = p.indices.length;
   const dim = p.dim;
   const grad = ctx.exact(p.grad, 'scatterAdd.grad', n * dim, [n, dim]);
   for (let r = 0; r < n; r++) {

@@ -4,7 +4,7 @@
  */
 import { InvalidArgumentError, type LossKind } from '@recur/backend';
 import { describe, expect, it } from 'vitest';
-import { createCpuBackend } from './index.js';
+import { createCpuBackend } from '../index.js';
 
 async function run(kind: LossKind, pred: number[], target: number[], n: number, c: number, extra: { delta?: number; weights?: number[] } = {}) {
   const be = createCpuBackend({ precision: 'float64' });

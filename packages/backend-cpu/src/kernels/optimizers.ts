@@ -21,9 +21,9 @@
  *   momentum > 0:  buf ← μ·buf + g/avg;  p ← p − lr·buf
  *   otherwise:     p ← p − lr·g/avg
  */
-import { checkOptimizerState, checkOptimizerStep, type OptimizerStepParams } from '@recur/backend';
-import type { KernelContext } from './context.js';
-import type { CpuArray } from './tensor-store.js';
+import { checkOptimizerStep, type OptimizerStepParams } from '@recur/backend';
+import type { KernelContext } from '../context.js';
+import type { CpuArray } from '../tensor-store.js';
 
 /** One in-place update of `param`. */
 export function optimizerStep(ctx: KernelContext, p: OptimizerStepParams): void {
@@ -33,7 +33,6 @@ export function optimizerStep(ctx: KernelContext, p: OptimizerStepParams): void 
   const param = ctx.live(p.param, 'optimizerStep.param');
   const n = param.length;
   const grad = ctx.exact(p.grad, 'optimizerStep.grad', n, p.param.shape);
-  checkOptimizerState(p, hp);
   const state: CpuArray[] = p.state.map((s, i) => ctx.exact(s, `optimizerStep.state[${i}]`, n, p.param.shape));
 
   switch (kind) {

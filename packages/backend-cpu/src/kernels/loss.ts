@@ -14,7 +14,7 @@
  * loss and gradient are 0 (nothing to learn from), instead of PyTorch's 0/0 = NaN.
  */
 import { InvalidArgumentError, checkLoss, type LossParams } from '@recur/backend';
-import type { KernelContext } from './context.js';
+import type { KernelContext } from '../context.js';
 
 /** Compute the mean loss and (optionally) its gradient. */
 export function loss(ctx: KernelContext, p: LossParams): void {

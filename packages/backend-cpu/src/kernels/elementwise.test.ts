@@ -3,7 +3,7 @@
  */
 import { InvalidArgumentError, ShapeError } from '@recur/backend';
 import { describe, expect, it } from 'vitest';
-import { createCpuBackend } from './index.js';
+import { createCpuBackend } from '../index.js';
 
 const be = createCpuBackend({ precision: 'float64' });
 const up = (a: number[], shape = [a.length]) => be.upload(a, shape);

@@ -10,7 +10,7 @@
  */
 import { InvalidArgumentError, optimizerStateCount, type OptimizerKind, type OptimizerStepParams } from '@recur/backend';
 import { describe, expect, it } from 'vitest';
-import { createCpuBackend } from './index.js';
+import { createCpuBackend } from '../index.js';
 
 type Options = Omit<OptimizerStepParams, 'kind' | 'param' | 'grad' | 'state' | 'step'>;
 
