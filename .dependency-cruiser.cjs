@@ -22,11 +22,7 @@ module.exports = {
       name: 'no-circular',
       severity: 'error',
       comment: 'An import cycle (type-only imports count). Move the shared piece into its own module.',
-      // One known exception, owned elsewhere: backend-wasm's package-info → register → wasm-backend
-      // → package-info loop (packages/backend-wasm is being rewritten for threads, issue 17; the
-      // fix is the one the other backends took: the capability declaration in its own
-      // capabilities.ts). Remove this pathNot when that lands.
-      from: { pathNot: '^packages/backend-wasm/src/(package-info|register|wasm-backend)\\.ts$' },
+      from: {},
       to: { circular: true },
     },
     above(

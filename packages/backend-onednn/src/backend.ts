@@ -26,7 +26,7 @@ import * as ew from './elementwise.js';
 import { loadAddon, type OnednnVersion } from './native.js';
 import { BackendDestroyedError, mapNativeError } from './onednn-errors.js';
 import { OnednnTensor, TensorStore, dataOf } from './onednn-tensor.js';
-import { ONEDNN_CAPABILITIES } from './package-info.js';
+import { ONEDNN_CAPABILITIES } from './capabilities.js';
 import { loss, optimizerStep } from './training.js';
 
 /** Options of {@link createOnednnBackend}. */

@@ -8,6 +8,7 @@
  */
 export { createOnednnBackend, defaultThreads, type OnednnBackend, type OnednnBackendOptions } from './backend.js';
 export { ONEDNN_1THREAD_PRIORITY, ONEDNN_PRIORITY, probeOnednn, registerOnednnBackend } from './register.js';
-export { BACKEND_PACKAGE_INFO, ONEDNN_CAPABILITIES } from './package-info.js';
+export { ONEDNN_CAPABILITIES } from './capabilities.js';
+export { BACKEND_PACKAGE_INFO } from './package-info.js';
 export { BackendDestroyedError, OnednnError } from './onednn-errors.js';
 export type { OnednnVersion } from './native.js';

@@ -1,9 +1,8 @@
 /** The static description of this package (docs pages, benchmark discovery). */
-import type { BackendPackageInfo, CapabilityDeclaration } from '@recur/backend';
+import type { BackendPackageInfo } from '@recur/backend';
+import { ONEDNN_CAPABILITIES } from './capabilities.js';
 import { ONEDNN_1THREAD_PRIORITY, ONEDNN_PRIORITY, registerOnednnBackend } from './register.js';
 
-/** What every oneDNN backend declares; `createOnednnBackend` builds its manifest from it. */
-export const ONEDNN_CAPABILITIES: CapabilityDeclaration = { precision: 'float32', training: true, fusedSequence: true, variableLength: true, async: false };
 
 /** `@recur/backend-onednn`, described for tools: registry names, capabilities, where it runs. */
 export const BACKEND_PACKAGE_INFO: BackendPackageInfo = {

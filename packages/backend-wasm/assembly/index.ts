@@ -4,7 +4,8 @@
  * into it. Nothing here allocates.
  */
 export { gemm, gemmScratchBytes } from './gemm';
-export { cacheFloats, cellBackward, cellForward, backwardScratchBytes, forwardScratchBytes } from './cells';
+export { cacheFloats, cellForward, forwardScratchBytes } from './cells';
+export { backwardScratchBytes, cellBackward } from './cells-backward';
 export { activation, activationBackward, axpy, clip, copy2d, fill, mul, scale, softmax, sumRows, sumSquares } from './elementwise';
 export { loss } from './losses';
 export { adam, rmsprop, sgd } from './optimizers';

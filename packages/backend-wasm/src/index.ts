@@ -5,7 +5,9 @@
  *
  * @packageDocumentation
  */
-export { createWasmBackend, DEFAULT_PARALLEL_MIN_STEP_FLOPS, type WasmBackend, type WasmBackendOptions } from './wasm-backend.js';
+export { createWasmBackend } from './create-wasm-backend.js';
+export { DEFAULT_PARALLEL_MIN_STEP_FLOPS, type WasmBackend, type WasmBackendOptions } from './wasm-options.js';
 export { registerWasmBackend, probeWasmBackend, WASM_BACKEND_PRIORITY } from './register.js';
 export { relaxedSimdSupported, type KernelBuild, type WasmSource } from './load-wasm.js';
-export { BACKEND_PACKAGE_INFO, WASM_CAPABILITIES } from './package-info.js';
+export { WASM_CAPABILITIES } from './capabilities.js';
+export { BACKEND_PACKAGE_INFO } from './package-info.js';

@@ -1,9 +1,7 @@
 /** The static description of this package (docs pages, benchmark discovery). */
-import type { BackendPackageInfo, CapabilityDeclaration } from '@recur/backend';
+import type { BackendPackageInfo } from '@recur/backend';
+import { WASM_CAPABILITIES } from './capabilities.js';
 import { registerWasmBackend, WASM_BACKEND_PRIORITY } from './register.js';
-
-/** What every WASM backend declares; `createWasmBackend` builds its manifest from it. */
-export const WASM_CAPABILITIES: CapabilityDeclaration = { precision: 'float32', training: true, fusedSequence: true, variableLength: true };
 
 /** `@recur/backend-wasm`, described for tools: registry name, capabilities, where it runs. */
 export const BACKEND_PACKAGE_INFO: BackendPackageInfo = {

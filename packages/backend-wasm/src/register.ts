@@ -3,7 +3,8 @@
  */
 import { registerBackend, type Availability } from '@recur/backend';
 import { threadsUnavailableReason, wasmUnavailableReason } from './load-wasm.js';
-import { availableCores, createWasmBackend, type WasmBackendOptions } from './wasm-backend.js';
+import { createWasmBackend } from './create-wasm-backend.js';
+import { availableCores, type WasmBackendOptions } from './wasm-options.js';
 
 /** Registry priority of `wasm`: above `cpu` (0), so `selectBackend(['auto'])` prefers it. */
 export const WASM_BACKEND_PRIORITY = 10;

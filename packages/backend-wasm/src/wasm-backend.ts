@@ -26,7 +26,6 @@ import {
   shapeSize,
   type ActivationBackwardParams,
   type ActivationParams,
-  type Backend,
   type CellBackwardParams,
   type CellForwardParams,
   type CopyParams,
@@ -38,161 +37,19 @@ import {
   type ScatterAddParams,
   type SoftmaxParams,
   type Tensor,
-  RecurError,
-  BackendUnavailableError,
 } from '@recur/backend';
 import { LinearAllocator } from './allocator.js';
 import { ACTIVATION_CODE, CELL_CODE, LOSS_CODE, type KernelExports } from './kernel-exports.js';
-import { compileKernels, threadsUnavailableReason, type KernelBuild, type WasmSource } from './load-wasm.js';
+import type { KernelBuild } from './load-wasm.js';
+import type { WasmBackend } from './wasm-options.js';
 import { CONTROL_BYTES, WorkerPool, type PoolKernel } from './worker-pool.js';
 import { WasmTensor, type CacheInfo } from './wasm-tensor.js';
-import { WASM_CAPABILITIES } from './package-info.js';
+import { WASM_CAPABILITIES } from './capabilities.js';
 
-/** Options of {@link createWasmBackend}. */
-export interface WasmBackendOptions {
-  /**
-   * The compiled kernels: bytes, a compiled `WebAssembly.Module`, or where to load them from (a
-   * `URL`, a URL string, or in Node a file path). Default: `recur.wasm` next to this module
-   * (`new URL('./recur.wasm', import.meta.url)`), which bundlers resolve and copy.
-   */
-  readonly wasm?: WasmSource;
-  /** Initial linear memory in MiB (default 16). */
-  readonly initialMemoryMB?: number;
-  /** Ceiling for linear memory in MiB (default 2048; at most 4096, the wasm32 limit). */
-  readonly maximumMemoryMB?: number;
-  /**
-   * Load `recur-relaxed.wasm` (fused multiply-add in the GEMM inner loops) where the runtime
-   * supports WebAssembly relaxed SIMD (default true). Ignored when `wasm` is given.
-   */
-  readonly relaxedSimd?: boolean;
-  /**
-   * Threads for large sequences: the calling thread plus `threads − 1` workers (`worker_threads`
-   * in Node, Web Workers in browsers) over one shared memory. Default: the cores available
-   * (`os.availableParallelism()` in Node, `navigator.hardwareConcurrency` in browsers), at most 8.
-   * `1` starts no workers. Where `SharedArrayBuffer` is missing (a page that is not cross-origin
-   * isolated) the backend runs single-threaded and `threadsUnavailable` says why.
-   */
-  readonly threads?: number;
-  /**
-   * The shared-memory kernels the threads run (default `recur-threads.wasm`, or
-   * `recur-relaxed-threads.wasm`, next to this module). When `wasm` is given and this is not, the
-   * backend runs single-threaded.
-   */
-  readonly wasmThreads?: WasmSource;
-  /**
-   * A sequence runs on threads when one step's recurrent GEMM has at least this many FLOPs,
-   * 2·B·G·H² (default {@link DEFAULT_PARALLEL_MIN_STEP_FLOPS} = 2²⁰, about 30 µs on one core):
-   * below it, waking workers and a barrier per step cost more than they save (streaming with B = 1
-   * always stays on one thread). Each thread also gets at least 8 hidden units. `0` puts every
-   * sequence with H > 8 on threads (the tests use it).
-   */
-  readonly parallelMinStepFlops?: number;
-}
-
-/** Default of {@link WasmBackendOptions.parallelMinStepFlops}: 2²⁰ FLOPs per recurrent step. */
-export const DEFAULT_PARALLEL_MIN_STEP_FLOPS = 2 ** 20;
-/** Most threads the default picks (more cores rarely pay for H ≤ 256: see the README). */
-const DEFAULT_MAX_THREADS = 8;
-
-/** The WASM backend: the Backend contract plus which kernel build it runs. */
-export interface WasmBackend extends Backend {
-  /** `relaxed` (recur-relaxed.wasm), `baseline` (recur.wasm) or `custom` (the `wasm` option). */
-  readonly kernelBuild: KernelBuild;
-  /** Threads large sequences run on (1: no workers). */
-  readonly threads: number;
-  /** Why fewer threads than asked for run (e.g. no SharedArrayBuffer), or null. */
-  readonly threadsUnavailable: string | null;
-  /** Cell kernel calls (forward or backward) so far that ran on more than one thread. */
-  readonly parallelRuns: number;
-}
-
-/** The cores this runtime reports: `os.availableParallelism()` in Node, `navigator.hardwareConcurrency` in browsers. */
-export function availableCores(): number {
-  const proc = typeof process !== 'undefined' ? (process as unknown as { getBuiltinModule?: (id: string) => unknown }) : undefined;
-  const os = proc?.getBuiltinModule?.('node:os') as { availableParallelism?: () => number; cpus?: () => unknown[] } | undefined;
-  const n = os?.availableParallelism?.() ?? os?.cpus?.().length ?? (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1;
-  return Number.isInteger(n) && n > 0 ? n : 1;
-}
-
-function resolveThreads(options: WasmBackendOptions): { threads: number; reason: string | null } {
-  const asked = options.threads;
-  if (asked !== undefined && (!Number.isInteger(asked) || asked < 1 || asked > 256)) {
-    throw new InvalidArgumentError('threads', `must be an integer from 1 to 256, got ${String(asked)}.`);
-  }
-  const want = asked ?? Math.min(DEFAULT_MAX_THREADS, availableCores());
-  if (want === 1) return { threads: 1, reason: null };
-  if (options.wasm !== undefined && options.wasmThreads === undefined) {
-    return { threads: 1, reason: 'custom `wasm` kernels were given without `wasmThreads` (the shared-memory build)' };
-  }
-  const reason = threadsUnavailableReason();
-  return reason === null ? { threads: want, reason: null } : { threads: 1, reason };
-}
-
-
-const PAGE = 65536;
-const MAX_PAGES = 65536;
 let instanceCounter = 0;
 
-function pagesFromMB(mb: number, what: string): number {
-  if (!Number.isFinite(mb) || mb <= 0) throw new InvalidArgumentError(what, `must be a positive number of MiB, got ${String(mb)}.`);
-  return Math.min(MAX_PAGES, Math.ceil((mb * 2 ** 20) / PAGE));
-}
-
-/**
- * Create a WASM-SIMD backend. Instantiation is async (it loads `recur.wasm`).
- *
- * @example
- * ```ts
- * const backend = await createWasmBackend();
- * const t = backend.upload([1, 2, 3], [3]);
- * ```
- */
-export async function createWasmBackend(options: WasmBackendOptions = {}): Promise<WasmBackend> {
-  const initialPages = pagesFromMB(options.initialMemoryMB ?? 16, 'initialMemoryMB');
-  const maximumPages = pagesFromMB(options.maximumMemoryMB ?? 2048, 'maximumMemoryMB');
-  if (maximumPages < initialPages) {
-    throw new InvalidArgumentError('maximumMemoryMB', `(${options.maximumMemoryMB}) must be at least initialMemoryMB (${options.initialMemoryMB ?? 16}).`);
-  }
-  const minFlops = options.parallelMinStepFlops ?? DEFAULT_PARALLEL_MIN_STEP_FLOPS;
-  if (typeof minFlops !== 'number' || !(minFlops >= 0)) {
-    throw new InvalidArgumentError('parallelMinStepFlops', `must be a number ≥ 0, got ${String(minFlops)}.`);
-  }
-  let { threads, reason } = resolveThreads(options);
-  const relaxed = options.relaxedSimd !== false;
-  let compiled = threads > 1 ? await compileKernels(options.wasmThreads, relaxed, true).catch((e: unknown) => {
-    reason = `the shared-memory kernels could not be loaded (${e instanceof Error ? e.message : String(e)})`;
-    return null;
-  }) : null;
-  if (compiled === null) threads = 1;
-  compiled ??= await compileKernels(options.wasm, relaxed, false);
-  const shared = threads > 1;
-  let memory: WebAssembly.Memory;
-  try {
-    memory = new WebAssembly.Memory({ initial: initialPages, maximum: maximumPages, shared } as WebAssembly.MemoryDescriptor);
-  } catch (e) {
-    throw new OutOfMemoryError('wasm', initialPages * PAGE, `could not reserve a WebAssembly memory of ${initialPages * PAGE} bytes with a maximum of ${maximumPages * PAGE} (${e instanceof Error ? e.message : String(e)}); lower initialMemoryMB / maximumMemoryMB`);
-  }
-  const instance = await WebAssembly.instantiate(compiled.module, {
-    env: {
-      memory,
-      abort: () => {
-        throw new RecurError('E_WASM_ABORT', 'recur.wasm aborted (an internal kernel assertion failed).');
-      },
-    },
-  });
-  const backend = new WasmKernelBackend(memory, instance.exports as unknown as KernelExports, maximumPages * PAGE, compiled.build, minFlops, reason);
-  if (shared) {
-    try {
-      await backend.startPool(compiled.module, instance.exports, threads);
-    } catch (e) {
-      backend.destroy();
-      throw new BackendUnavailableError('wasm', `could not start ${threads - 1} worker threads (${e instanceof Error ? e.message : String(e)}); pass threads: 1`, []);
-    }
-  }
-  return backend;
-}
-
-class WasmKernelBackend implements WasmBackend {
+/** The WASM backend object; made by {@link createWasmBackend} (create-wasm-backend.ts). */
+export class WasmKernelBackend implements WasmBackend {
   readonly specificationVersion = SPECIFICATION_VERSION;
   readonly name = 'wasm';
   readonly id: string;

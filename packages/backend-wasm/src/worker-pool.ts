@@ -124,7 +124,7 @@ const WORKER_SOURCE = `(${workerMain.toString()})();`;
 const isNode = typeof process !== 'undefined' && typeof process.versions === 'object' && typeof process.versions.node === 'string';
 
 interface NodeWorkerCtor {
-  new (src: string, opts: { eval: true }): WorkerHandle & { on(ev: string, f: (m: unknown) => void): void; unref(): void };
+  new (src: string, opts: { eval: true }): WorkerHandle & { on(ev: string, f: (m: unknown) => void): void; removeAllListeners(ev: string): void; unref(): void };
 }
 
 async function nodeWorkerCtor(): Promise<NodeWorkerCtor> {
@@ -140,12 +140,15 @@ async function spawnWorker(init: InitMessage): Promise<WorkerHandle> {
   if (isNode) {
     const Worker = await nodeWorkerCtor();
     const w = new Worker(WORKER_SOURCE, { eval: true });
-    w.unref(); // an idle pool never keeps the process alive
     await new Promise<void>((resolve, reject) => {
       w.on('message', (m) => ((m as { error?: string }).error ? reject(new Error((m as { error: string }).error)) : resolve()));
       w.on('error', (e) => reject(e instanceof Error ? e : new Error(String(e))));
       w.postMessage(init);
     });
+    // A 'message' listener re-refs the worker's port: drop it once ready and unref, so an idle
+    // pool never keeps the process alive (jobs go through shared memory, not messages).
+    w.removeAllListeners('message');
+    w.unref();
     return w;
   }
   const url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'text/javascript' }));

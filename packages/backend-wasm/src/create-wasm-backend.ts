@@ -1,0 +1,60 @@
+/** The factory of the WASM backend: loads the kernels, reserves memory, starts the worker pool. */
+import { BackendUnavailableError, InvalidArgumentError, OutOfMemoryError, RecurError } from '@recur/backend';
+import type { KernelExports } from './kernel-exports.js';
+import { compileKernels } from './load-wasm.js';
+import { WasmKernelBackend } from './wasm-backend.js';
+import { DEFAULT_PARALLEL_MIN_STEP_FLOPS, PAGE, pagesFromMB, resolveThreads, type WasmBackend, type WasmBackendOptions } from './wasm-options.js';
+
+/**
+ * Create a WASM-SIMD backend. Instantiation is async (it loads `recur.wasm`).
+ *
+ * @example
+ * ```ts
+ * const backend = await createWasmBackend();
+ * const t = backend.upload([1, 2, 3], [3]);
+ * ```
+ */
+export async function createWasmBackend(options: WasmBackendOptions = {}): Promise<WasmBackend> {
+  const initialPages = pagesFromMB(options.initialMemoryMB ?? 16, 'initialMemoryMB');
+  const maximumPages = pagesFromMB(options.maximumMemoryMB ?? 2048, 'maximumMemoryMB');
+  if (maximumPages < initialPages) {
+    throw new InvalidArgumentError('maximumMemoryMB', `(${options.maximumMemoryMB}) must be at least initialMemoryMB (${options.initialMemoryMB ?? 16}).`);
+  }
+  const minFlops = options.parallelMinStepFlops ?? DEFAULT_PARALLEL_MIN_STEP_FLOPS;
+  if (typeof minFlops !== 'number' || !(minFlops >= 0)) {
+    throw new InvalidArgumentError('parallelMinStepFlops', `must be a number ≥ 0, got ${String(minFlops)}.`);
+  }
+  let { threads, reason } = resolveThreads(options);
+  const relaxed = options.relaxedSimd !== false;
+  let compiled = threads > 1 ? await compileKernels(options.wasmThreads, relaxed, true).catch((e: unknown) => {
+    reason = `the shared-memory kernels could not be loaded (${e instanceof Error ? e.message : String(e)})`;
+    return null;
+  }) : null;
+  if (compiled === null) threads = 1;
+  compiled ??= await compileKernels(options.wasm, relaxed, false);
+  const shared = threads > 1;
+  let memory: WebAssembly.Memory;
+  try {
+    memory = new WebAssembly.Memory({ initial: initialPages, maximum: maximumPages, shared } as WebAssembly.MemoryDescriptor);
+  } catch (e) {
+    throw new OutOfMemoryError('wasm', initialPages * PAGE, `could not reserve a WebAssembly memory of ${initialPages * PAGE} bytes with a maximum of ${maximumPages * PAGE} (${e instanceof Error ? e.message : String(e)}); lower initialMemoryMB / maximumMemoryMB`);
+  }
+  const instance = await WebAssembly.instantiate(compiled.module, {
+    env: {
+      memory,
+      abort: () => {
+        throw new RecurError('E_WASM_ABORT', 'recur.wasm aborted (an internal kernel assertion failed).');
+      },
+    },
+  });
+  const backend = new WasmKernelBackend(memory, instance.exports as unknown as KernelExports, maximumPages * PAGE, compiled.build, minFlops, reason);
+  if (shared) {
+    try {
+      await backend.startPool(compiled.module, instance.exports, threads);
+    } catch (e) {
+      backend.destroy();
+      throw new BackendUnavailableError('wasm', `could not start ${threads - 1} worker threads (${e instanceof Error ? e.message : String(e)}); pass threads: 1`, []);
+    }
+  }
+  return backend;
+}
