@@ -126,6 +126,7 @@ const SMOKE = {
     body: `const a = await m.probeWebgpu(); assert(!a.available && /webgpu/.test(a.reason), 'without the webgpu package: unavailable, naming it'); await probed(a, () => {});`,
   },
   '@recur/backend-cuda': { symbol: 'createCudaBackend', body: `await probed(m.probeCuda(), async () => forwardOnce(await m.createCudaBackend()));` },
+  '@recur/backend-onednn': { symbol: 'createOnednnBackend', body: `await probed(await m.probeOnednn(), async () => forwardOnce(await m.createOnednnBackend({ threads: 1 })));` },
   '@recur/backend-tfjs': {
     symbol: 'createTfjsBackend',
     extras: ['@tensorflow/tfjs-core@^4.22.0', '@tensorflow/tfjs-backend-cpu@^4.22.0'],
