@@ -148,6 +148,7 @@ const SMOKE = {
     body: `const s = await m.loadDataset('co2-concentration'); assert(s.length > 500, 'CO2 series loads from its npm package: ' + s.length);`,
   },
   '@recur/eval': { symbol: 'mae', body: `assert(Math.abs(m.mae([1, 2, 3], [2, 2, 5]) - 1) < 1e-12, 'mae');` },
+  '@recur/onnx': { symbol: 'importOnnx', body: `let refused = false; try { await m.importOnnx(new Uint8Array([1, 2, 3])); } catch (e) { refused = e.code === 'E_MODEL_FORMAT'; } assert(refused, 'non-ONNX bytes give a typed ModelFormatError');` },
   // ESM only (it imports vitest, which has no CJS build): CJS users load it with import().
   '@recur/conformance': { symbol: 'describeBackendConformance', esmOnly: true, body: `assert(typeof m.describeBackendConformance === 'function', 'suite entry');` },
   '@recur/cli': {
