@@ -9,7 +9,8 @@
  * are whole chunks of {@link CHUNK} = 8 elements, so the SIMD-vs-scalar tail pattern and the 8-wide
  * dot-product blocks fall on the same elements whatever the thread count.
  *
- * Control block (i32 words): [0] barrier arrivals, [1] barrier generation, [2] abort flag.
+ * Control block (i32 words): [0] barrier arrivals, [1] barrier generation, [2] abort flag,
+ * [3] set when a barrier gave up waiting, [10] how long a barrier may wait, in ms (0: 60 000).
  */
 
 /** Split granularity (elements). A multiple of MR (4) and NR (8). */
@@ -34,10 +35,19 @@ export function partLo(count: i32, tid: i32, nt: i32): i32 {
   return min(count, ((chunks * tid) / nt) * CHUNK);
 }
 
+/** Default of the control block's wait limit (word 10), in ms. */
+const DEFAULT_WAIT_LIMIT_MS: i32 = 60000;
+
 /**
  * Wait until all `nt` threads have arrived (a generation barrier). The last to arrive resets the
  * count, bumps the generation and wakes sleepers. Others spin, then sleep where they may block.
  * An abort (a worker whose kernel trapped) releases everyone; the host then throws.
+ *
+ * Never forever: a thread that has waited longer than the control block's limit (word 10, in ms;
+ * counted in 1 ms sleeps, or in spins where it may not block) sets the abort flag and word 3 and
+ * returns, which releases every thread; the host then throws a `WorkerKernelError` that says which
+ * thread was missing. A healthy partner arrives within milliseconds, so only a thread that died or
+ * stopped being scheduled for a whole minute trips it.
  */
 export function barrier(ctl: usize, nt: i32, canBlock: bool): void {
   if (nt <= 1) return;
@@ -48,15 +58,35 @@ export function barrier(ctl: usize, nt: i32, canBlock: bool): void {
     atomic.notify(ctl + 4, nt);
     return;
   }
-  let spins = 0;
+  let limitMs = atomic.load<i32>(ctl, 40);
+  if (limitMs <= 0) limitMs = DEFAULT_WAIT_LIMIT_MS;
+  // where this thread may not sleep, spins stand in for time: 10⁶ atomic loads take ≥ 1 ms
+  const spinBudget: i64 = <i64>limitMs * 1000000;
+  let spins: i64 = 0;
+  let sleeps: i32 = 0;
   let slept = false;
   while (atomic.load<i32>(ctl, 4) == gen) {
     if (atomic.load<i32>(ctl, 8) != 0) return;
-    if (canBlock && ++spins > spinLimit) {
+    ++spins;
+    if (canBlock && spins > <i64>spinLimit) {
       slept = true;
       atomic.wait<i32>(ctl + 4, gen, 1000000);
+      if (++sleeps > limitMs) {
+        giveUp(ctl, nt);
+        return;
+      }
+    } else if (spins > spinBudget) {
+      giveUp(ctl, nt);
+      return;
     }
   }
   if (slept) spinLimit = max(SPIN_MIN, spinLimit >> 1);
   else spinLimit = min(SPIN_MAX, spinLimit << 1);
+}
+
+/** A barrier waited past its limit: flag it (word 3), abort (word 2) and release every thread. */
+function giveUp(ctl: usize, nt: i32): void {
+  atomic.store<i32>(ctl, 1, 12);
+  atomic.store<i32>(ctl, 1, 8);
+  atomic.notify(ctl + 4, nt);
 }

@@ -3,7 +3,7 @@ import { BackendUnavailableError, InvalidArgumentError, OutOfMemoryError, RecurE
 import type { KernelExports } from './kernel-exports.js';
 import { compileKernels } from './load-wasm.js';
 import { WasmKernelBackend } from './wasm-backend.js';
-import { DEFAULT_PARALLEL_MIN_STEP_FLOPS, PAGE, pagesFromMB, resolveThreads, type WasmBackend, type WasmBackendOptions } from './wasm-options.js';
+import { DEFAULT_PARALLEL_MIN_STEP_FLOPS, PAGE, pagesFromMB, resolveThreadTimeout, resolveThreads, type WasmBackend, type WasmBackendOptions } from './wasm-options.js';
 
 /**
  * Create a WASM-SIMD backend. Instantiation is async (it loads `recur.wasm`).
@@ -24,6 +24,7 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
   if (typeof minFlops !== 'number' || !(minFlops >= 0)) {
     throw new InvalidArgumentError('parallelMinStepFlops', `must be a number ≥ 0, got ${String(minFlops)}.`);
   }
+  const threadTimeoutMs = resolveThreadTimeout(options);
   let { threads, reason } = resolveThreads(options);
   const relaxed = options.relaxedSimd !== false;
   let compiled = threads > 1 ? await compileKernels(options.wasmThreads, relaxed, true).catch((e: unknown) => {
@@ -50,7 +51,7 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
   const backend = new WasmKernelBackend(memory, instance.exports as unknown as KernelExports, maximumPages * PAGE, compiled.build, minFlops, reason);
   if (shared) {
     try {
-      await backend.startPool(compiled.module, instance.exports, threads);
+      await backend.startPool(compiled.module, instance.exports, threads, threadTimeoutMs);
     } catch (e) {
       backend.destroy();
       throw new BackendUnavailableError('wasm', `could not start ${threads - 1} worker threads (${e instanceof Error ? e.message : String(e)}); pass threads: 1`, []);

@@ -11,3 +11,4 @@ export { registerWasmBackend, probeWasmBackend, WASM_BACKEND_PRIORITY } from './
 export { relaxedSimdSupported, type KernelBuild, type WasmSource } from './load-wasm.js';
 export { WASM_CAPABILITIES } from './capabilities.js';
 export { BACKEND_PACKAGE_INFO } from './package-info.js';
+export { WorkerKernelError, DEFAULT_THREAD_TIMEOUT_MS } from './worker-pool.js';

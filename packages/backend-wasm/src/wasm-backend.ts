@@ -90,10 +90,10 @@ export class WasmKernelBackend implements WasmBackend {
   }
 
   /** Start the worker pool (shared memory only). */
-  async startPool(module: WebAssembly.Module, exports: WebAssembly.Exports, threads: number): Promise<void> {
+  async startPool(module: WebAssembly.Module, exports: WebAssembly.Exports, threads: number, timeoutMs: number): Promise<void> {
     this.ctl = this.alloc_.alloc(CONTROL_BYTES);
     this.view().fill(0, this.ctl >>> 2, (this.ctl + CONTROL_BYTES) >>> 2);
-    this.pool = await WorkerPool.start(module, this.mem, this.ctl, threads, exports);
+    this.pool = await WorkerPool.start(module, this.mem, this.ctl, threads, exports, timeoutMs);
   }
 
   /**

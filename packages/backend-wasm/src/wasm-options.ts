@@ -4,6 +4,7 @@
  */
 import { InvalidArgumentError, type Backend } from '@recur/backend';
 import { threadsUnavailableReason, type KernelBuild, type WasmSource } from './load-wasm.js';
+import { DEFAULT_THREAD_TIMEOUT_MS } from './worker-pool.js';
 
 /** Options of {@link createWasmBackend}. */
 export interface WasmBackendOptions {
@@ -44,6 +45,13 @@ export interface WasmBackendOptions {
    * sequence with H > 8 on threads (the tests use it).
    */
   readonly parallelMinStepFlops?: number;
+  /**
+   * The longest any thread waits for another (at a per-step barrier, or the calling thread for the
+   * workers to finish), in ms (default 60 000). Past it the run throws a `WorkerKernelError` that
+   * says which worker did not arrive, and the backend's pool is closed: a worker that died or was
+   * never scheduled gives an error, never a hang. Healthy threads wait microseconds.
+   */
+  readonly threadTimeoutMs?: number;
 }
 
 /** Default of {@link WasmBackendOptions.parallelMinStepFlops}: 2²⁰ FLOPs per recurrent step. */
@@ -69,6 +77,15 @@ export function availableCores(): number {
   const os = proc?.getBuiltinModule?.('node:os') as { availableParallelism?: () => number; cpus?: () => unknown[] } | undefined;
   const n = os?.availableParallelism?.() ?? os?.cpus?.().length ?? (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1;
   return Number.isInteger(n) && n > 0 ? n : 1;
+}
+
+/** {@link WasmBackendOptions.threadTimeoutMs}, checked (default 60 000). */
+export function resolveThreadTimeout(options: WasmBackendOptions): number {
+  const ms = options.threadTimeoutMs ?? DEFAULT_THREAD_TIMEOUT_MS;
+  if (typeof ms !== 'number' || !Number.isInteger(ms) || ms < 1 || ms > 2 ** 31 - 1) {
+    throw new InvalidArgumentError('threadTimeoutMs', `must be a whole number of milliseconds from 1 to 2147483647, got ${String(ms)}.`);
+  }
+  return ms;
 }
 
 /** The threads to run and, when fewer than asked for, why. */
