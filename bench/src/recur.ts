@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import os from 'node:os';
-import { getBackend, listBackends, type Backend } from '@recur/backend';
+import { getBackend, listBackends, normalizeCapabilities, type Backend } from '@recur/backend';
 import { discoverBackendPackages } from './discover-backends.js';
 import { Optimizer, createModel, trainStep, type Model } from '@recur/core';
 import { measure, type RunPlan } from './measure.js';
@@ -24,6 +24,24 @@ interface BackendSource {
 function useSwiftShaderWhenNoDriverIsSet(): void {
   const swiftshader = '/usr/lib/chromium/vk_swiftshader_icd.json';
   if (!process.env.VK_ICD_FILENAMES && existsSync(swiftshader)) process.env.VK_ICD_FILENAMES = swiftshader;
+}
+
+/**
+ * The CPU backend declaring no fused sequence, so @recur/core composes every sequence from T = 1
+ * cell calls (composeSequence): the `recur/cpu (composed steps)` row, set against `recur/cpu`,
+ * is what composition costs a step-only backend.
+ */
+async function createComposedCpu(): Promise<{ backend: Backend; label: string }> {
+  const cpu = await getBackend('cpu');
+  const capabilities = normalizeCapabilities({ ...cpu.capabilities, fusedSequence: false });
+  const backend = new Proxy(cpu, {
+    get(target, key) {
+      if (key === 'capabilities') return capabilities;
+      const value: unknown = Reflect.get(target, key, target);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  return { backend, label: 'cpu (composed steps)' };
 }
 
 /** recur/wasm rows: 1 thread, 2 threads, and the default (the cores available, at most 8) when more. */
@@ -71,6 +89,7 @@ async function backendSources(unavailable: Unavailable[]): Promise<BackendSource
           return { backend, label, note: `${label}: ${row.note}. These are CPU-emulation timings, not GPU timings.` };
         },
       });
+      if (variant.name === 'cpu') sources.push({ name: 'cpu (composed steps)', create: createComposedCpu });
     }
   }
   return sources;

@@ -41,7 +41,7 @@ function capabilityRows(caps, declared) {
   return [
     ['precision', `\`${caps.precision}\``, 'storage and arithmetic; conformance tolerances follow it'],
     ['training', yes(caps.training), '`cellBackward`, losses and optimizer kernels'],
-    ['fusedSequence', yes(caps.fusedSequence), 'the loop over time runs inside the backend (no host round trip per step)'],
+    ['fusedSequence', yes(caps.fusedSequence), 'the cell kernels run whole sequences (the backend\'s own loop over time); otherwise core composes them from single steps'],
     ['variableLength', yes(caps.variableLength), 'per-sequence `lengths` in one batch'],
     ['async', yes(caps.async), 'kernels are queued; results are ready after `read` or `sync`'],
     ['maxHidden', maxHidden, 'largest hidden size the cell kernels accept'],

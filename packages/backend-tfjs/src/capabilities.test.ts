@@ -29,7 +29,7 @@ describe('enginePrecision', () => {
 
   it('feeds the manifest: training and variable lengths, no fused sequence; GPU engines are async', () => {
     const caps = tfjsCapabilities(fakeTf({ WEBGL_FORCE_F16_TEXTURES: false, WEBGL_RENDER_FLOAT32_CAPABLE: false }), 'webgl');
-    expect(caps).toMatchObject({ precision: 'float16', training: true, variableLength: true, fusedSequence: false, async: true });
+    expect(caps).toMatchObject({ precision: 'float16', training: true, variableLength: true, fusedSequence: true, async: true });
     expect(tfjsCapabilities(fakeTf({}), 'wasm').async).toBe(false);
   });
 });

@@ -8,7 +8,7 @@ import type { Tfjs } from './tf-types.js';
  * the precision the running engine really has (WebGL may fall back to float16).
  */
 export function declaredTfjsCapabilities(engine: TfjsEngine): CapabilityDeclaration {
-  return { precision: 'float32', float64: false, training: true, fusedSequence: false, variableLength: true, async: engine === 'webgl' || engine === 'webgpu' };
+  return { precision: 'float32', float64: false, training: true, fusedSequence: true, variableLength: true, async: engine === 'webgl' || engine === 'webgpu' };
 }
 
 /**
@@ -30,7 +30,8 @@ export function enginePrecision(tf: Tfjs, engine: TfjsEngine): Precision {
 
 /**
  * The manifest of a tfjs backend: training is supported (explicit BPTT, losses, optimizers),
- * variable-length batches are, but the loop over time runs in JavaScript (`fusedSequence` false).
+ * variable-length batches are, and whole sequences run in one call (`fusedSequence`: the loop over
+ * time is the backend's own, in JavaScript, one tfjs op chain per step).
  * GPU engines (webgl, webgpu, and tfjs-node-gpu) queue work asynchronously.
  */
 export function tfjsCapabilities(tf: Tfjs, engine: TfjsEngine): Capabilities {

@@ -23,7 +23,7 @@ describe('createTfjsBackend', () => {
       precision: 'float32',
       float64: false,
       training: true,
-      fusedSequence: false,
+      fusedSequence: true,
       variableLength: true,
       async: false,
     });

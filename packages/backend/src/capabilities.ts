@@ -14,7 +14,11 @@ export interface Capabilities {
   readonly float64: boolean;
   /** `cellBackward`, losses, and optimizer kernels are implemented. */
   readonly training: boolean;
-  /** `cellForward`/`cellBackward` keep the loop over time inside the backend (no host round trip per step). */
+  /**
+   * `cellForward`/`cellBackward` run whole sequences (any T): the backend keeps the loop over time
+   * itself. `false`: they accept T = 1 only, and `composeSequence` (which `@recur/core`, the registry
+   * and the conformance suite apply) composes sequences from those single steps on the host.
+   */
   readonly fusedSequence: boolean;
   /** Per-sequence `lengths` (variable-length batches) are supported by the cell kernels. */
   readonly variableLength: boolean;

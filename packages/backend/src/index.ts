@@ -97,6 +97,7 @@ export {
   type ResolvedOptimizerStep,
 } from './validate.js';
 export { checked, isChecked } from './checked.js';
+export { composeSequence } from './compose-sequence.js';
 export {
   defineBackend,
   type BackendDefinition,

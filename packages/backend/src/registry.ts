@@ -5,6 +5,7 @@
  */
 import type { Capabilities } from './capabilities.js';
 import { checked } from './checked.js';
+import { composeSequence } from './compose-sequence.js';
 import { BackendUnavailableError, InvalidArgumentError, SpecificationVersionError } from './errors.js';
 import { SPECIFICATION_VERSION, type Backend } from './spec.js';
 
@@ -114,8 +115,9 @@ async function instantiate(name: string, entry: Entry): Promise<Backend> {
       throw new SpecificationVersionError(name, backend.specificationVersion, SPECIFICATION_VERSION);
     }
     // Every instance the registry hands out runs the shared argument checks once (a no-op for
-    // backends built with defineBackend, which are checked already).
-    const instance = checked(backend);
+    // backends built with defineBackend, which are checked already), and runs whole sequences
+    // (composed from its T = 1 cell kernels where it declares no fused sequence).
+    const instance = checked(composeSequence(backend));
     entry.instance = instance;
     return instance;
   })();

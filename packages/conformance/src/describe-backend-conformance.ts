@@ -3,7 +3,7 @@
  * `describe`/`it` blocks for one backend.
  */
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { checked } from '@recur/backend';
+import { checked, composeSequence } from '@recur/backend';
 import { createCpuBackend } from '@recur/backend-cpu';
 import { Harness, type BackendConformanceOptions } from './harness.js';
 import { describeModelConformance } from './model-conformance.js';
@@ -39,8 +39,10 @@ export function describeBackendConformance(options: BackendConformanceOptions): 
     let baseline = 0;
     beforeAll(async () => {
       // As users get it through the registry: with the shared argument checks (a no-op for a
-      // backend built with defineBackend, which is checked already).
-      const backend = checked(await options.create());
+      // backend built with defineBackend, which is checked already), and, for a backend that
+      // declares no fused sequence, with whole sequences composed from its T = 1 kernels exactly
+      // as @recur/core composes them (composeSequence; a no-op for fused backends).
+      const backend = checked(composeSequence(await options.create()));
       const oracle = createCpuBackend({ precision: 'float64' });
       h.setup(backend, oracle);
       baseline = backend.memory().liveTensors;

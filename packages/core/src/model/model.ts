@@ -17,6 +17,7 @@ import {
   CapabilityError,
   InvalidArgumentError,
   ShapeError,
+  composeSequence,
   currentBackend,
   hasCellState,
   type Backend,
@@ -259,7 +260,8 @@ export class Model {
    * and dropout is applied. `state` gives initial states [L·D, B, H] (e.g. carried by truncated BPTT).
    */
   forwardPass(batch: Batch, options: { training?: boolean; state?: DeviceState | null } = {}): ForwardPass {
-    const backend = this.backend;
+    // a backend without a fused sequence gets whole sequences composed from its T = 1 kernels
+    const backend = composeSequence(this.backend);
     const training = options.training ?? false;
     if (training && !backend.capabilities.training) throw new CapabilityError(backend.name, 'training', 'its cellBackward/loss/optimizer kernels are missing');
     const { T, B } = batch;
@@ -316,7 +318,7 @@ export class Model {
    * `grad` (zero them first, e.g. with {@link zeroGrad}).
    */
   backwardPass(pass: ForwardPass, dOutput: Tensor): void {
-    const backend = this.backend;
+    const backend = composeSequence(this.backend); // the same wrapper forwardPass used
     const { scope, rnn, headInput, indices, training } = pass.internals;
     if (!training) throw new InvalidArgumentError('pass', 'backwardPass needs a forward pass run with training: true.');
     const { T, B, rows } = pass;
