@@ -11,7 +11,8 @@
 // A backend (NAME `@recur/backend-*`, or --backend) also gets what the add-a-backend guide needs:
 //   - dependencies { @recur/backend }, devDependencies { @recur/conformance } (without the latter,
 //     vitest passes but `tsc` fails with TS2307);
-//   - src/backend.ts (the factory: a skeleton whose kernels throw until you write them),
+//   - src/backend.ts (the factory on defineBackend: a kernel table whose kernels throw until you
+//     write them),
 //     src/register.ts, src/package-info.ts (BACKEND_PACKAGE_INFO: the docs page and the benchmark
 //     find the backend through it), src/<name>.conformance.test.ts;
 //   - membership of the fixed version group in .changeset/config.json (the `@recur/backend-*`
@@ -182,11 +183,16 @@ export function register${pascal}Backend(options: ${pascal}BackendOptions = {}):
   write(
     'src/backend.ts',
     `/**
- * The ${short} backend. A skeleton from scripts/new-package.mjs: every kernel throws until you write
- * it, so the conformance suite fails until then. Follow docs/contributing/add-a-backend.md §2–§4:
- * call the shared checks (\`checkGemm\`, \`checkCellForward\`, …) at the top of each kernel.
+ * The ${short} backend. A skeleton from scripts/new-package.mjs: \`defineBackend\` wires the memory
+ * functions and the kernel table below, runs every shared argument check before a kernel and
+ * throws \`BackendDestroyedError\` after \`destroy()\`, so this file only ever holds your kernels.
+ * Every kernel throws until you write it, so the conformance suite fails until then. Follow
+ * docs/contributing/add-a-backend.md §2–§4 (examples/custom-backend is a complete one).
+ *
+ * Start small if you like: with \`fusedSequence: false\` (the default) \`cellForward\` and
+ * \`cellBackward\` only ever see T = 1, and @recur/core composes whole sequences from them.
  */
-import { CapabilityError, SPECIFICATION_VERSION, normalizeCapabilities, type Backend } from '@recur/backend';
+import { CapabilityError, defineBackend, type Backend, type BackendMemory, type KernelTable } from '@recur/backend';
 import { ${CAPS} } from './package-info.js';
 
 /** Options of {@link create${pascal}Backend}. */
@@ -195,47 +201,62 @@ export interface ${pascal}BackendOptions {
   readonly label?: string;
 }
 
+/** What every kernel receives first: your device, scratch space, tensor access. */
+interface ${pascal}Context {
+  readonly name: string;
+  readonly label: string | undefined;
+}
+
+function todo(ctx: ${pascal}Context, kernel: string): never {
+  throw new CapabilityError(ctx.name, kernel, \`not written yet\${ctx.label ? \` (\${ctx.label})\` : ''}: see docs/contributing/add-a-backend.md §4\`);
+}
+
+/** The kernels: one function per kernel of the contract, each taking the context first. */
+const KERNELS: KernelTable<${pascal}Context> = {
+  gemm: (ctx) => todo(ctx, 'gemm'),
+  copy: (ctx) => todo(ctx, 'copy'),
+  fill: (ctx) => todo(ctx, 'fill'),
+  axpy: (ctx) => todo(ctx, 'axpy'),
+  scale: (ctx) => todo(ctx, 'scale'),
+  mul: (ctx) => todo(ctx, 'mul'),
+  clipByValue: (ctx) => todo(ctx, 'clipByValue'),
+  sumSquares: (ctx) => todo(ctx, 'sumSquares'),
+  sumRows: (ctx) => todo(ctx, 'sumRows'),
+  activation: (ctx) => todo(ctx, 'activation'),
+  activationBackward: (ctx) => todo(ctx, 'activationBackward'),
+  softmax: (ctx) => todo(ctx, 'softmax'),
+  cellForward: (ctx) => todo(ctx, 'cellForward'),
+  cellBackward: (ctx) => todo(ctx, 'cellBackward'),
+  loss: (ctx) => todo(ctx, 'loss'),
+  optimizerStep: (ctx) => todo(ctx, 'optimizerStep'),
+  gather: (ctx) => todo(ctx, 'gather'),
+  scatterAdd: (ctx) => todo(ctx, 'scatterAdd'),
+};
+
 let instances = 0;
 
 /** Make a ${short} backend. */
 export function create${pascal}Backend(options: ${pascal}BackendOptions = {}): Backend {
-  const name = '${short}';
-  const id = \`\${name}#\${++instances}\`;
-  const todo = (kernel: string): never => {
-    throw new CapabilityError(name, kernel, \`not written yet\${options.label ? \` (\${options.label})\` : ''}: see docs/contributing/add-a-backend.md §4\`);
-  };
-  return {
-    specificationVersion: SPECIFICATION_VERSION,
-    name,
-    id,
-    capabilities: normalizeCapabilities(${CAPS}),
-    alloc: () => todo('alloc'),
-    upload: () => todo('upload'),
-    write: () => todo('write'),
-    read: async () => todo('read'),
-    dispose: () => todo('dispose'),
+  const context: ${pascal}Context = { name: '${short}', label: options.label };
+  const memory: BackendMemory = {
+    alloc: () => todo(context, 'alloc'),
+    upload: () => todo(context, 'upload'),
+    write: () => todo(context, 'write'),
+    read: async () => todo(context, 'read'),
+    dispose: () => todo(context, 'dispose'),
     memory: () => ({ liveTensors: 0, liveBytes: 0 }),
     sync: async () => {},
     destroy: () => {},
-    gemm: () => todo('gemm'),
-    copy: () => todo('copy'),
-    fill: () => todo('fill'),
-    axpy: () => todo('axpy'),
-    scale: () => todo('scale'),
-    mul: () => todo('mul'),
-    clipByValue: () => todo('clipByValue'),
-    sumSquares: () => todo('sumSquares'),
-    sumRows: () => todo('sumRows'),
-    activation: () => todo('activation'),
-    activationBackward: () => todo('activationBackward'),
-    softmax: () => todo('softmax'),
-    cellForward: () => todo('cellForward'),
-    cellBackward: () => todo('cellBackward'),
-    loss: () => todo('loss'),
-    optimizerStep: () => todo('optimizerStep'),
-    gather: () => todo('gather'),
-    scatterAdd: () => todo('scatterAdd'),
   };
+  return defineBackend({
+    name: context.name,
+    id: \`\${context.name}#\${++instances}\`,
+    factory: 'create${pascal}Backend',
+    capabilities: ${CAPS},
+    context,
+    memory,
+    kernels: KERNELS,
+  });
 }
 `,
   );
