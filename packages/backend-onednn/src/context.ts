@@ -4,13 +4,16 @@
  */
 import type { Tensor } from '@recur/backend';
 import type { NativeAddon, NativeContext } from './native.js';
+import type { TensorStore } from './onednn-tensor.js';
 
 export interface KernelContext {
   /** Backend name and id (ownership checks and error messages). */
   readonly name: string;
   readonly id: string;
   readonly addon: NativeAddon;
-  /** The native context; throws BackendDestroyedError after destroy(). */
+  /** The backend's tensors (cellForward allocates its training cache there). */
+  readonly store: TensorStore;
+  /** The native context (defineBackend refuses every kernel after destroy(), so it is live). */
   ctx(): NativeContext;
   /** A live tensor owned by this backend with at least `minSize` elements: its buffer. */
   live(t: Tensor, what: string, minSize?: number): Float32Array;
