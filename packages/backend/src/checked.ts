@@ -12,6 +12,7 @@
  * answered here without calling the kernel, so no backend has to handle a zero-sized launch.
  */
 import { InvalidArgumentError, ShapeError } from './errors.js';
+import { overrideMethods } from './override.js';
 import type {
   ActivationBackwardParams,
   ActivationParams,
@@ -248,14 +249,5 @@ export function checked<B extends Backend>(backend: B): B {
     },
   };
 
-  // Every other property (extra fields, getters, class methods) reads through to the original;
-  // methods are bound to it, so class-based backends with private state keep working.
-  return new Proxy(backend, {
-    get(target, key) {
-      if (key === CHECKED) return true;
-      if (Object.hasOwn(wrapped, key)) return wrapped[key as keyof Backend];
-      const value: unknown = Reflect.get(target, key, target);
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-    },
-  });
+  return overrideMethods(backend, wrapped as Partial<B>, CHECKED);
 }

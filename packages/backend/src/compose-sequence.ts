@@ -28,6 +28,7 @@
  */
 import { hasCellState } from './cells.js';
 import { InvalidArgumentError } from './errors.js';
+import { overrideMethods } from './override.js';
 import type { Backend, CellBackwardParams, CellForwardParams, Tensor } from './spec.js';
 import { checkCellBackward, checkCellForward } from './validate.js';
 
@@ -211,13 +212,5 @@ function wrap<B extends Backend>(backend: B): B {
     b.dispose(t);
   }
 
-  const own: Partial<Backend> = { cellForward, cellBackward, dispose };
-  return new Proxy(backend, {
-    get(target, key) {
-      if (key === COMPOSED) return true;
-      if (Object.hasOwn(own, key)) return own[key as keyof Backend];
-      const value: unknown = Reflect.get(target, key, target);
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-    },
-  });
+  return overrideMethods(backend, { cellForward, cellBackward, dispose } as Partial<B>, COMPOSED);
 }
