@@ -1,31 +1,24 @@
 /**
- * `createCudaBackend`: the Backend contract on an NVIDIA GPU through the native addon.
+ * `createCudaBackend`: the Backend contract on an NVIDIA GPU through the native addon. Built with
+ * `defineBackend`: the memory functions here, the kernel table in kernels.ts.
  */
 import {
   BackendUnavailableError,
   InvalidArgumentError,
-  SPECIFICATION_VERSION,
-  ShapeError,
   checkExact,
-  checkGemm,
   checkTensor,
-  nonNegativeInt,
-  normalizeCapabilities,
-  shapeSize,
+  defineBackend,
   type Backend,
   type FloatArray,
-  type GemmParams,
   type MemoryInfo,
-  type Tensor,
 } from '@recur/backend';
-import { cellBackward, cellForward } from './cells.js';
+import { CUDA_CAPABILITIES } from './capabilities.js';
 import type { KernelContext } from './context.js';
 import { BackendDestroyedError, driverReason, mapNativeError } from './cuda-errors.js';
-import { TensorStore, optPtr, ptrOf, type CudaTensor } from './cuda-tensor.js';
+import { TensorStore, ptrOf, type CudaTensor } from './cuda-tensor.js';
 import * as ew from './elementwise.js';
+import { CUDA_KERNELS } from './kernels.js';
 import { loadAddon, type NativeAddon, type NativeContext, type NativeInfo } from './native.js';
-import { loss, optimizerStep } from './training.js';
-import { CUDA_CAPABILITIES } from './capabilities.js';
 
 /** Options of {@link createCudaBackend}. */
 export interface CudaBackendOptions {
@@ -46,10 +39,6 @@ function toFloat32(data: ArrayLike<number>): Float32Array {
   const out = new Float32Array(data.length);
   for (let i = 0; i < data.length; i++) out[i] = data[i] as number;
   return out;
-}
-
-function checkShape(shape: readonly number[], what: string): void {
-  if (!Array.isArray(shape)) throw new InvalidArgumentError(what, 'expected an array of non-negative integer dimensions.');
 }
 
 /** Open a CUDA context, mapping "CUDA cannot run here" to BackendUnavailableError. */
@@ -98,24 +87,17 @@ export async function createCudaBackend(options: CudaBackendOptions = {}): Promi
     (bytes) => call(() => addon.alloc(ctxHandle, bytes)),
     (ptr) => call(() => addon.free(ctxHandle, ptr)),
   );
-  const alive = (): void => {
-    if (destroyed) throw new BackendDestroyedError(id, 'createCudaBackend');
-  };
   const k: KernelContext = {
     name,
     id,
     addon,
-    ctx() {
-      alive();
-      return ctxHandle;
-    },
+    store,
+    ctx: () => ctxHandle,
     live(t, what, minSize) {
-      alive();
       checkTensor(self, t, what, minSize);
       return ptrOf(t, what);
     },
     exact(t, what, size, shape) {
-      alive();
       checkExact(self, t, what, size, shape);
       return ptrOf(t, what);
     },
@@ -135,124 +117,69 @@ export async function createCudaBackend(options: CudaBackendOptions = {}): Promi
     throw mapped instanceof BackendUnavailableError ? mapped : new BackendUnavailableError(name, `a test kernel failed on device ${device}: ${mapped.message}`, []);
   }
 
-  const backend: CudaBackend = {
-    specificationVersion: SPECIFICATION_VERSION,
+  return defineBackend({
     name,
     id,
-    capabilities: normalizeCapabilities(CUDA_CAPABILITIES),
-    deviceInfo: () => call(() => addon.info(k.ctx())),
-
-    // ---- memory ---------------------------------------------------------------------------
-    alloc(shape) {
-      alive();
-      checkShape(shape, 'alloc.shape');
-      return store.alloc(shape);
+    factory: 'createCudaBackend',
+    capabilities: CUDA_CAPABILITIES,
+    context: k,
+    kernels: CUDA_KERNELS,
+    // not a kernel, so it guards against destroy() itself
+    extra: {
+      deviceInfo: () => {
+        if (destroyed) throw new BackendDestroyedError(id, 'createCudaBackend');
+        return call(() => addon.info(ctxHandle));
+      },
     },
-    upload(data, shape) {
-      alive();
-      checkShape(shape, 'upload.shape');
-      const size = shapeSize(shape, 'upload.shape');
-      if (data === null || data === undefined || typeof data.length !== 'number') throw new InvalidArgumentError('upload.data', 'expected an array of numbers.');
-      if (data.length !== size) throw new ShapeError('upload.data', `${size} elements for shape [${shape.join(', ')}]`, `${data.length} elements`);
-      const host = toFloat32(data);
-      const t = store.alloc(shape);
-      try {
-        if (size > 0) call(() => addon.upload(ctxHandle, t.ptr, 0, host));
-      } catch (e) {
-        store.dispose(t);
-        throw e;
-      }
-      return t;
+    // Shapes, data lengths and bounds are checked by defineBackend (the shared checks) first.
+    memory: {
+      alloc: (shape) => store.alloc(shape),
+      upload(data, shape) {
+        const host = toFloat32(data);
+        const t = store.alloc(shape);
+        try {
+          if (host.length > 0) call(() => addon.upload(ctxHandle, t.ptr, 0, host));
+        } catch (e) {
+          store.dispose(t);
+          throw e;
+        }
+        return t;
+      },
+      write(t, data, offset = 0) {
+        const ptr = k.live(t, 'write.tensor');
+        if (data.length > 0) call(() => addon.upload(ctxHandle, ptr, offset, toFloat32(data)));
+      },
+      read(t): Promise<FloatArray> {
+        try {
+          const ptr = k.live(t, 'read.tensor');
+          if (t.size === 0) return Promise.resolve(new Float32Array(0));
+          return call(() => addon.read(ctxHandle, ptr, 0, t.size)).catch((e: unknown) => {
+            throw mapNativeError(e, name);
+          });
+        } catch (e) {
+          return Promise.reject(e);
+        }
+      },
+      dispose(t) {
+        checkTensor(self, t, 'dispose.tensor');
+        ptrOf(t, 'dispose.tensor');
+        store.dispose(t as CudaTensor);
+      },
+      memory: (): MemoryInfo => ({ liveTensors: store.liveTensors, liveBytes: store.liveBytes }),
+      sync() {
+        try {
+          return call(() => addon.sync(ctxHandle)).catch((e: unknown) => {
+            throw mapNativeError(e, name);
+          });
+        } catch (e) {
+          return Promise.reject(e);
+        }
+      },
+      destroy() {
+        destroyed = true;
+        store.forgetAll();
+        addon.destroy(ctxHandle);
+      },
     },
-    write(t, data, offset = 0) {
-      const ptr = k.live(t, 'write.tensor');
-      if (data === null || data === undefined || typeof data.length !== 'number') throw new InvalidArgumentError('write.data', 'expected an array of numbers.');
-      nonNegativeInt('write.offset', offset);
-      if (offset + data.length > t.size) {
-        throw new ShapeError('write.data', `at most ${t.size - offset} elements at offset ${offset}`, `${data.length} elements`);
-      }
-      if (data.length > 0) call(() => addon.upload(ctxHandle, ptr, offset, toFloat32(data)));
-    },
-    read(t): Promise<FloatArray> {
-      try {
-        const ptr = k.live(t, 'read.tensor');
-        if (t.size === 0) return Promise.resolve(new Float32Array(0));
-        return call(() => addon.read(ctxHandle, ptr, 0, t.size)).catch((e: unknown) => {
-          throw mapNativeError(e, name);
-        });
-      } catch (e) {
-        return Promise.reject(e);
-      }
-    },
-    dispose(t) {
-      if (t === null || t === undefined || t.disposed) return;
-      if (destroyed) return;
-      checkTensor(self, t, 'dispose.tensor');
-      ptrOf(t, 'dispose.tensor');
-      store.dispose(t as CudaTensor);
-    },
-    memory(): MemoryInfo {
-      return { liveTensors: store.liveTensors, liveBytes: store.liveBytes };
-    },
-    sync() {
-      if (destroyed) return Promise.reject(new BackendDestroyedError(id, 'createCudaBackend'));
-      try {
-        return call(() => addon.sync(ctxHandle)).catch((e: unknown) => {
-          throw mapNativeError(e, name);
-        });
-      } catch (e) {
-        return Promise.reject(e);
-      }
-    },
-    destroy() {
-      if (destroyed) return;
-      destroyed = true;
-      store.forgetAll();
-      addon.destroy(ctxHandle);
-    },
-
-    // ---- linear algebra and data movement ----------------------------------------------------
-    gemm(p: GemmParams) {
-      alive();
-      const { alpha, beta } = checkGemm(self, p);
-      if (!Number.isFinite(alpha) || !Number.isFinite(beta)) {
-        throw new InvalidArgumentError('gemm.alpha/beta', `must be finite numbers, got alpha=${String(alpha)}, beta=${String(beta)}.`);
-      }
-      const a = ptrOf(p.a, 'gemm.a');
-      const b = ptrOf(p.b, 'gemm.b');
-      const c = ptrOf(p.c, 'gemm.c');
-      const bias = optPtr(p.bias, 'gemm.bias');
-      call(() => addon.gemm(ctxHandle, { transA: p.transA === true, transB: p.transB === true, m: p.m, n: p.n, k: p.k, alpha, beta, a, b, c, bias }));
-    },
-    copy: (p) => ew.copy(k, p),
-    fill: (t, value) => ew.fill(k, t, value),
-    axpy: (y, x, alpha) => ew.axpy(k, y, x, alpha),
-    scale: (x, alpha) => ew.scale(k, x, alpha),
-    mul: (out, a, b) => ew.mul(k, out, a, b),
-    clipByValue: (x, limit) => ew.clipByValue(k, x, limit),
-    sumSquares: (x, out) => ew.sumSquares(k, x, out),
-    sumRows: (x, rows, cols, out, accumulate) => ew.sumRows(k, x, rows, cols, out, accumulate),
-
-    // ---- pointwise ---------------------------------------------------------------------------
-    activation: (p) => ew.activation(k, p),
-    activationBackward: (p) => ew.activationBackward(k, p),
-    softmax: (p) => ew.softmax(k, p),
-
-    // ---- recurrent cells -----------------------------------------------------------------------
-    cellForward(p): Tensor | null {
-      alive();
-      return cellForward(k, store, p);
-    },
-    cellBackward(p): void {
-      alive();
-      cellBackward(k, p);
-    },
-
-    // ---- training --------------------------------------------------------------------------------
-    loss: (p) => loss(k, p),
-    optimizerStep: (p) => optimizerStep(k, p),
-    gather: (p) => ew.gather(k, p),
-    scatterAdd: (p) => ew.scatterAdd(k, p),
-  };
-  return backend;
+  });
 }

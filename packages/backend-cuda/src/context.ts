@@ -3,6 +3,7 @@
  * checks of @recur/backend, so errors match every other backend) and the native call wrapper.
  */
 import type { Tensor } from '@recur/backend';
+import type { TensorStore } from './cuda-tensor.js';
 import type { NativeAddon, NativeContext, Ptr } from './native.js';
 
 export interface KernelContext {
@@ -10,7 +11,9 @@ export interface KernelContext {
   readonly name: string;
   readonly id: string;
   readonly addon: NativeAddon;
-  /** The native context; throws BackendDestroyedError after destroy(). */
+  /** The backend's device tensors (cellForward allocates its training cache there). */
+  readonly store: TensorStore;
+  /** The native context (defineBackend refuses every kernel after destroy(), so it is live). */
   ctx(): NativeContext;
   /** A live tensor owned by this backend with at least `minSize` elements: its device pointer. */
   live(t: Tensor, what: string, minSize?: number): Ptr;

@@ -12,7 +12,7 @@ import { checkExact, checkTensor, optimizerStateCount, toleranceFor, type LossKi
 import { createCpuBackend } from '@recur/backend-cpu';
 import { createRng, randomArray } from '@recur/conformance';
 import type { KernelContext } from './context.js';
-import { CudaTensor } from './cuda-tensor.js';
+import { CudaTensor, type TensorStore } from './cuda-tensor.js';
 import type { NativeAddon, NativeContext, Ptr } from './native.js';
 import { loss, optimizerStep } from './training.js';
 
@@ -68,6 +68,7 @@ function fakeContext() {
     name: 'cuda',
     id: self.id,
     addon,
+    store: null as unknown as TensorStore, // the loss and optimizer kernels allocate nothing
     ctx: () => ({}) as NativeContext,
     live(t, what, minSize) {
       checkTensor(self, t, what, minSize);
