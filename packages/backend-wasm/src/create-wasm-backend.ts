@@ -1,8 +1,14 @@
-/** The factory of the WASM backend: loads the kernels, reserves memory, starts the worker pool. */
-import { BackendUnavailableError, InvalidArgumentError, OutOfMemoryError, RecurError } from '@recur/backend';
+/**
+ * The factory of the WASM backend: loads the kernels, reserves memory, starts the worker pool, and
+ * builds the backend with `defineBackend` from the context (wasm-context.ts) and the kernel table
+ * (kernel-table.ts).
+ */
+import { BackendUnavailableError, InvalidArgumentError, OutOfMemoryError, RecurError, defineBackend } from '@recur/backend';
+import { WASM_CAPABILITIES } from './capabilities.js';
+import { WASM_KERNELS } from './kernel-table.js';
 import type { KernelExports } from './kernel-exports.js';
 import { compileKernels } from './load-wasm.js';
-import { WasmKernelBackend } from './wasm-backend.js';
+import { WasmContext } from './wasm-context.js';
 import { DEFAULT_PARALLEL_MIN_STEP_FLOPS, PAGE, pagesFromMB, resolveThreadTimeout, resolveThreads, type WasmBackend, type WasmBackendOptions } from './wasm-options.js';
 
 /**
@@ -15,6 +21,14 @@ import { DEFAULT_PARALLEL_MIN_STEP_FLOPS, PAGE, pagesFromMB, resolveThreadTimeou
  * ```
  */
 export async function createWasmBackend(options: WasmBackendOptions = {}): Promise<WasmBackend> {
+  return (await createWasmBackendWithContext(options)).backend;
+}
+
+/**
+ * {@link createWasmBackend}, also returning the context its kernels share (for this package's
+ * tests, which reach the worker pool through it; not exported from the package).
+ */
+export async function createWasmBackendWithContext(options: WasmBackendOptions = {}): Promise<{ backend: WasmBackend; context: WasmContext }> {
   const initialPages = pagesFromMB(options.initialMemoryMB ?? 16, 'initialMemoryMB');
   const maximumPages = pagesFromMB(options.maximumMemoryMB ?? 2048, 'maximumMemoryMB');
   if (maximumPages < initialPages) {
@@ -48,14 +62,40 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
       },
     },
   });
-  const backend = new WasmKernelBackend(memory, instance.exports as unknown as KernelExports, maximumPages * PAGE, compiled.build, minFlops, reason);
+  const context = new WasmContext(memory, instance.exports as unknown as KernelExports, maximumPages * PAGE, compiled.build, minFlops, reason);
   if (shared) {
     try {
-      await backend.startPool(compiled.module, instance.exports, threads, threadTimeoutMs);
+      await context.startPool(compiled.module, instance.exports, threads, threadTimeoutMs);
     } catch (e) {
-      backend.destroy();
+      context.destroy();
       throw new BackendUnavailableError('wasm', `could not start ${threads - 1} worker threads (${e instanceof Error ? e.message : String(e)}); pass threads: 1`, []);
     }
   }
-  return backend;
+  const backend: WasmBackend = defineBackend({
+    name: context.name,
+    id: context.id,
+    factory: 'createWasmBackend',
+    capabilities: WASM_CAPABILITIES,
+    context,
+    kernels: WASM_KERNELS,
+    memory: {
+      alloc: (shape) => context.alloc(shape),
+      upload: (data, shape) => context.upload(data, shape),
+      write: (t, data, offset) => context.write(t, data, offset),
+      read: (t) => context.read(t),
+      dispose: (t) => context.dispose(t),
+      memory: () => context.memory(),
+      sync: () => context.sync(),
+      destroy: () => context.destroy(),
+    },
+    extra: {
+      kernelBuild: context.kernelBuild,
+      threads: context.threads,
+      threadsUnavailable: context.threadsUnavailable,
+      get parallelRuns(): number {
+        return context.parallelRuns;
+      },
+    },
+  });
+  return { backend, context };
 }

@@ -2,6 +2,7 @@
 // into a WorkerKernelError within threadTimeoutMs, naming the worker, and the pool is closed.
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError, type Tensor } from '@recur/backend';
+import { createWasmBackendWithContext } from './create-wasm-backend.js';
 import { createWasmBackend, WorkerKernelError, type WasmBackend } from './index.js';
 
 /** One LSTM forward over a shape that runs on the pool (parallelMinStepFlops: 0, H > 8·threads). */
@@ -37,10 +38,10 @@ describe('worker pool: a stopped worker gives a typed error, never a hang', () =
   });
 
   it('throws WorkerKernelError naming the missing worker within the limit, then refuses further runs', async () => {
-    const backend = await createWasmBackend({ threads: 2, parallelMinStepFlops: 0, threadTimeoutMs: 300 });
+    const { backend, context } = await createWasmBackendWithContext({ threads: 2, parallelMinStepFlops: 0, threadTimeoutMs: 300 });
     try {
       forward(backend); // job 1 finishes on both threads
-      const workers = (backend as unknown as { pool: { workers: { terminate(): Promise<number> }[] } }).pool.workers;
+      const workers = (context.pool as unknown as { workers: { terminate(): Promise<number> }[] }).workers;
       await workers[0]!.terminate();
       const t0 = performance.now();
       let error: unknown = null;

@@ -51,7 +51,10 @@ export interface BackendDefinition<C, X extends object = object> {
    * as a lost device or making its engine the active one.
    */
   readonly enter?: () => void;
-  /** Extra read-only fields the backend object carries besides the contract (e.g. tfjs's `engine`). */
+  /**
+   * Extra read-only fields the backend object carries besides the contract (e.g. tfjs's `engine`).
+   * Getters stay getters, so a field can report a live value.
+   */
   readonly extra?: X;
 }
 
@@ -93,8 +96,7 @@ export function defineBackend<C, X extends object = object>(definition: BackendD
       return method(...args);
     };
   }
-  const backend: Backend & X = {
-    ...(definition.extra as X),
+  const contract: Backend = {
     specificationVersion: SPECIFICATION_VERSION,
     name,
     id,
@@ -139,5 +141,10 @@ export function defineBackend<C, X extends object = object>(definition: BackendD
     },
     ...(guarded as unknown as Pick<Backend, KernelName>),
   };
+  // Extra fields keep their getters (a live counter stays live); the contract's fields win.
+  const backend = Object.defineProperties(
+    Object.defineProperties({}, Object.getOwnPropertyDescriptors(definition.extra ?? {})),
+    Object.getOwnPropertyDescriptors(contract),
+  ) as Backend & X;
   return markChecked(backend);
 }
