@@ -1,14 +1,13 @@
 /**
- * The recurrent cell kernels: the shared checks of @recur/backend (every shape error is thrown here,
- * before any native call), cache bookkeeping, then one native call that runs one direction of one
+ * The recurrent cell kernels: behind the shared checks of @recur/backend (defineBackend runs them,
+ * so every shape error is thrown before any native call), cache bookkeeping, then one native call that runs one direction of one
  * layer over the whole sequence on oneDNN's RNN primitive (native/rnn.cc; the README says which
  * cases take a path of their own).
  */
 import {
   InvalidArgumentError,
   ShapeError,
-  checkCellBackward,
-  checkCellForward,
+  resolveCellShape,
   type CellBackwardParams,
   type CellForwardParams,
   type CellKind,
@@ -64,8 +63,8 @@ function sameLengths(a: Int32Array | null, b: Int32Array | null, T: number): boo
 
 /** Run one direction of one layer over the sequence; returns the backward cache when training. */
 export function cellForward(k: KernelContext, store: TensorStore, p: CellForwardParams): Tensor | null {
-  // `k` carries the backend's id and name for the ownership checks (no object per call on this hot path).
-  const r = checkCellForward(k, p);
+  // the shared checks ran before this kernel (defineBackend): only the defaults are resolved here
+  const r = resolveCellShape(p);
   const lstm = p.cell === 'lstm';
   let cache: OnednnTensor | null = null;
   if (p.training) {
@@ -130,7 +129,7 @@ export function cellForward(k: KernelContext, store: TensorStore, p: CellForward
 
 /** Backpropagation through time over the sequence `cellForward` ran (gradients accumulate). */
 export function cellBackward(k: KernelContext, p: CellBackwardParams): void {
-  const r = checkCellBackward({ id: k.id, name: k.name }, p);
+  const r = resolveCellShape(p); // checked before this kernel (defineBackend)
   const { cell, T, B, I, H } = p;
   const lstm = cell === 'lstm';
   const meta = p.cache instanceof OnednnTensor ? p.cache.cacheMeta : null;

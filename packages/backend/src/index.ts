@@ -67,6 +67,7 @@ export {
   checkCellBackward,
   checkCellCache,
   checkCellForward,
+  resolveCellShape,
   checkClipLimit,
   checkCopy,
   checkCopyExtent,

@@ -81,6 +81,22 @@ export interface ResolvedCellShape {
   readonly lengths: Int32Array | null;
 }
 
+/**
+ * The defaults of a cell call, without checking anything: for a kernel that runs behind the shared
+ * checks (`checked` / `defineBackend`), which have already run {@link checkCellForward} or
+ * {@link checkCellBackward} on the same call. A hot path (streaming, one call per step) then
+ * validates once, not twice.
+ */
+export function resolveCellShape(p: CellShape): ResolvedCellShape {
+  return {
+    G: GATE_COUNT[p.cell],
+    yStride: p.yStride ?? p.H,
+    yOffset: p.yOffset ?? 0,
+    reverse: p.reverse === true,
+    lengths: p.lengths ?? null,
+  };
+}
+
 function checkCellShape(backend: Pick<Backend, 'id' | 'name'>, p: CellShape, weights: { wIh: Tensor; wHh: Tensor; bIh: Tensor | null; bHh: Tensor | null }): ResolvedCellShape {
   checkDim('cell.T', p.T);
   checkDim('cell.B', p.B);

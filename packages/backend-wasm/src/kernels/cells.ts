@@ -6,8 +6,7 @@
 import {
   InvalidArgumentError,
   OutOfMemoryError,
-  checkCellBackward,
-  checkCellForward,
+  resolveCellShape,
   type CellBackwardParams,
   type CellForwardParams,
   type Tensor,
@@ -25,7 +24,7 @@ function checkProblemSize(c: WasmContext, G: number, T: number, B: number, I: nu
 }
 
 export function cellForward(c: WasmContext, p: CellForwardParams): Tensor | null {
-  const r = checkCellForward(c, p);
+  const r = resolveCellShape(p); // checked before this kernel (defineBackend)
   const { T, B, I, H } = p;
   const kind = CELL_CODE[p.cell];
   const training = p.training === true;
@@ -56,7 +55,7 @@ export function cellForward(c: WasmContext, p: CellForwardParams): Tensor | null
 }
 
 export function cellBackward(c: WasmContext, p: CellBackwardParams): void {
-  const r = checkCellBackward(c, p);
+  const r = resolveCellShape(p); // checked before this kernel (defineBackend)
   const { T, B, I, H } = p;
   const info = c.caches.get(p.cache);
   if (!info) {
