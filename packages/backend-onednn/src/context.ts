@@ -1,6 +1,7 @@
 /**
- * What every kernel module gets from the backend: checked access to tensor buffers (with the shared
- * checks of @recur/backend, so errors match every other backend) and the native call wrapper.
+ * What every kernel module gets from the backend: the tensor buffers of a call (the shared checks of
+ * @recur/backend ran on them first, in defineBackend, so errors match every other backend) and the
+ * native call wrapper.
  */
 import type { Tensor } from '@recur/backend';
 import type { NativeAddon, NativeContext } from './native.js';
@@ -15,9 +16,9 @@ export interface KernelContext {
   readonly store: TensorStore;
   /** The native context (defineBackend refuses every kernel after destroy(), so it is live). */
   ctx(): NativeContext;
-  /** A live tensor owned by this backend with at least `minSize` elements: its buffer. */
+  /** A tensor of the call (checked already: live, ours, at least `minSize` elements): its buffer. */
   live(t: Tensor, what: string, minSize?: number): Float32Array;
-  /** A live tensor owned by this backend with exactly `size` elements: its buffer. */
+  /** A tensor of the call (checked already: exactly `size` elements): its buffer. */
   exact(t: Tensor, what: string, size: number, shape?: readonly number[]): Float32Array;
   /** Run a native call, mapping oneDNN errors to recur's typed errors. */
   call<T>(fn: () => T): T;
