@@ -22,22 +22,10 @@ function gemm(k: KernelContext, p: GemmParams): void {
 
 /** Every kernel of the contract on the GPU (cuBLAS and the addon's CUDA kernels). */
 export const CUDA_KERNELS: KernelTable<KernelContext> = {
+  ...ew, // copy, fill, axpy, scale, mul, clipByValue, sumSquares, sumRows, activation(Backward), softmax, gather, scatterAdd
   gemm,
-  copy: ew.copy,
-  fill: ew.fill,
-  axpy: ew.axpy,
-  scale: ew.scale,
-  mul: ew.mul,
-  clipByValue: ew.clipByValue,
-  sumSquares: ew.sumSquares,
-  sumRows: ew.sumRows,
-  activation: ew.activation,
-  activationBackward: ew.activationBackward,
-  softmax: ew.softmax,
   cellForward: (k, p) => cellForward(k, k.store, p),
   cellBackward,
   loss,
   optimizerStep,
-  gather: ew.gather,
-  scatterAdd: ew.scatterAdd,
 };

@@ -4,30 +4,16 @@
  * shared argument checks of @recur/backend before each one and refuses them after `destroy()`.
  */
 import type { KernelTable } from '@recur/backend';
-import { cellBackward, cellForward } from './kernels/cells.js';
-import { axpy, clipByValue, copy, fill, gemm, mul, scale, sumRows, sumSquares } from './kernels/linear.js';
-import { activation, activationBackward, softmax } from './kernels/pointwise.js';
-import { gather, loss, optimizerStep, scatterAdd } from './kernels/training.js';
+import * as cells from './kernels/cells.js';
+import * as linear from './kernels/linear.js';
+import * as pointwise from './kernels/pointwise.js';
+import * as training from './kernels/training.js';
 import type { WasmContext } from './wasm-context.js';
 
 /** Every kernel of the contract on recur.wasm. */
 export const WASM_KERNELS: KernelTable<WasmContext> = {
-  gemm,
-  copy,
-  fill,
-  axpy,
-  scale,
-  mul,
-  clipByValue,
-  sumSquares,
-  sumRows,
-  activation,
-  activationBackward,
-  softmax,
-  cellForward,
-  cellBackward,
-  loss,
-  optimizerStep,
-  gather,
-  scatterAdd,
+  ...linear, // gemm, copy, fill, axpy, scale, mul, clipByValue, sumSquares, sumRows
+  ...pointwise, // activation, activationBackward, softmax
+  ...cells, // cellForward, cellBackward
+  ...training, // loss, optimizerStep, gather, scatterAdd
 };
