@@ -144,13 +144,13 @@ export class WasmContext {
   }
 
   /** A tensor's byte offset (the shared checks have run: it is live, ours and large enough). */
-  ptr(t: Tensor, _what?: string, _minSize?: number): number {
+  ptr(t: Tensor): number {
     return (t as WasmTensor).ptr;
   }
 
   /** {@link ptr}, or 0 for none. */
-  optPtr(t: Tensor | null | undefined, what?: string, minSize?: number): number {
-    return t ? this.ptr(t, what, minSize) : 0;
+  optPtr(t: Tensor | null | undefined): number {
+    return t ? (t as WasmTensor).ptr : 0;
   }
 
   // ---- the memory half of the backend (shapes, data and bounds were checked by defineBackend) ----

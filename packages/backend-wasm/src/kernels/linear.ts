@@ -3,7 +3,7 @@
  * The shared argument checks ran before (defineBackend); what stays here is this backend's own
  * limit (GEMM packing space under 2 GiB).
  */
-import { OutOfMemoryError, checkCopy, type CopyParams, type GemmParams, type Tensor } from '@recur/backend';
+import { OutOfMemoryError, type CopyParams, type GemmParams, type Tensor } from '@recur/backend';
 import type { WasmContext } from '../wasm-context.js';
 
 /** C = alpha·op(A)·op(B) + beta·C (+ bias), packed and register-blocked (assembly/gemm.ts). */
@@ -23,10 +23,12 @@ export function gemm(c: WasmContext, p: GemmParams): void {
   );
 }
 
-/** Strided 2-D copy (rows and columns ≥ 1 here: empty copies are answered by the shared checks). */
+/** Strided 2-D copy (checked before, and empty copies answered there: rows and columns ≥ 1 here). */
 export function copy(c: WasmContext, p: CopyParams): void {
-  const r = checkCopy(p); // resolves the defaults
-  c.k.copy2d(c.ptr(p.src) + r.srcOffset * 4, c.ptr(p.dst) + r.dstOffset * 4, r.rows, r.cols, r.srcStride, r.dstStride, p.accumulate ? 1 : 0);
+  const { cols } = p;
+  const src = c.ptr(p.src) + (p.srcOffset ?? 0) * 4;
+  const dst = c.ptr(p.dst) + (p.dstOffset ?? 0) * 4;
+  c.k.copy2d(src, dst, p.rows ?? 1, cols, p.srcStride ?? cols, p.dstStride ?? cols, p.accumulate ? 1 : 0);
 }
 
 export function fill(c: WasmContext, t: Tensor, value: number): void {
