@@ -7,7 +7,7 @@
  *     dW_ih += dG_ihᵀ·X,  dX += dG_ih·W_ih,  dW_hh += dG_hhᵀ·H_prev,  db += Σ_rows dG.
  */
 import { gemmPackedB, gemmRows, gemmScratchBytes, gemmSmall, MR, NR, PACK_A_BYTES, packB, packedBBytes } from './gemm';
-import { barrier, partLo } from './threads';
+import { barrier, partLo, splitsBatch } from './threads';
 import { a16, addUnits, copyUnits, gateCount, GRU, isActive, LSTM, RNN_RELU, zeroRow } from './cells';
 
 // ---- backward ---------------------------------------------------------------------------------
@@ -213,9 +213,17 @@ export function cellBackward(
   const GH = G * H;
   const TB = T * B;
   const GHb = <usize>(GH * 4);
-  const j0 = partLo(H, tid, nt);
-  const hw = partLo(H, tid + 1, nt) - j0;
+  // this thread's share of the step loop: batch rows [r0, r1) and hidden units [j0, j0 + hw)
+  // (threads.ts: splitsBatch); its share of packing W_hh: units [p0, p0 + pw)
+  const byRows = splitsBatch(B, nt);
+  const p0 = partLo(H, tid, nt);
+  const pw = partLo(H, tid + 1, nt) - p0;
+  const r0 = byRows ? partLo(B, tid, nt) : 0;
+  const r1 = byRows ? partLo(B, tid + 1, nt) : B;
+  const j0 = byRows ? 0 : p0;
+  const hw = byRows ? H : pw;
   const u0 = <usize>(j0 * 4);
+  const rows = r1 - r0;
 
   let s = scratch;
   const dGi = s;
@@ -240,11 +248,13 @@ export function cellBackward(
   s += <usize>(a16(GH * 4));
   const work = s + <usize>(tid) * <usize>(backwardWorkBytes(T, B, I, H, GH));
 
-  copyUnits(dh, dhN, B, H, j0, hw);
-  copyUnits(dc, kind == LSTM ? dcN : 0, B, H, j0, hw);
-  // this thread's panels of W_hh (GH×H): columns j0…
+  copyUnits(dh, dhN, r0, r1, H, j0, hw);
+  copyUnits(dc, kind == LSTM ? dcN : 0, r0, r1, H, j0, hw);
+  // this thread packs its units' panels of W_hh (GH×H): columns p0…; a unit split then reads only
+  // those, a row split reads every panel, so it waits until all are packed
+  if (B >= MR && pw > 0) packB(wHh, H, false, GH, p0, pw, whhPack + <usize>((p0 / NR) * GH * NR * 4));
+  if (byRows) barrier(ctl, nt, canBlock);
   const myPack = whhPack + <usize>((j0 / NR) * GH * NR * 4);
-  if (B >= MR && hw > 0) packB(wHh, H, false, GH, j0, hw, myPack);
 
   const hPrevBase = cache;
   const gatesBase = cache + <usize>(TB * H * 4);
@@ -253,7 +263,7 @@ export function cellBackward(
 
   for (let step = 0; step < T; step++) {
     const t = reverse ? step : T - 1 - step;
-    for (let b = 0; b < B; b++) {
+    for (let b = r0; b < r1; b++) {
       if (hw <= 0) break;
       const row = t * B + b;
       const dgiRow = dGi + <usize>(row) * GHb + u0;
@@ -277,14 +287,16 @@ export function cellBackward(
         rnnBackwardRow(gatesRow, dhRow, dyRow, dgiRow, hw, kind == RNN_RELU);
       }
     }
-    // dh_{t−1} += dG_hh[t]·W_hh for this thread's columns (padding rows of dG_hh are zero: carried
-    // rows keep dh). Every unit of dG_hh[t] must be written first.
+    // dh_{t−1} += dG_hh[t]·W_hh for this thread's rows and columns (padding rows of dG_hh are zero:
+    // carried rows keep dh). A unit split needs every unit of dG_hh[t] written first; a row split
+    // reads only its own rows.
     if (step < T - 1 || dh0 != 0) {
-      barrier(ctl, nt, canBlock);
-      if (hw > 0) {
-        const a = dGh + <usize>(t * B) * GHb;
-        if (B >= MR) gemmPackedB(B, hw, GH, a, GH, false, myPack, 1, 1, dh + u0, H, 0, work);
-        else gemmSmall(B, hw, GH, a, GH, false, wHh + u0, H, false, 1, 1, dh + u0, H, 0, work);
+      if (!byRows) barrier(ctl, nt, canBlock);
+      if (hw > 0 && rows > 0) {
+        const a = dGh + <usize>(t * B + r0) * GHb;
+        const dhRows = dh + <usize>(r0 * H * 4) + u0;
+        if (B >= MR) gemmPackedB(rows, hw, GH, a, GH, false, myPack, 1, 1, dhRows, H, 0, work);
+        else gemmSmall(rows, hw, GH, a, GH, false, wHh + u0, H, false, 1, 1, dhRows, H, 0, work);
       }
     }
   }
@@ -300,6 +312,6 @@ export function cellBackward(
   const q0b = <usize>(q0 * 4);
   if (dbIh != 0) addColumnSums(dGi + q0b, TB, qn, GH, dbIh + q0b, colAcc + <usize>(q0 * 8), colAcc32 + q0b);
   if (dbHh != 0) addColumnSums(dGh + q0b, TB, qn, GH, dbHh + q0b, colAcc + <usize>(q0 * 8), colAcc32 + q0b);
-  if (dh0 != 0 && hw > 0) addUnits(dh0, dh, B, H, j0, hw);
-  if (dc0 != 0 && kind == LSTM && hw > 0) addUnits(dc0, dc, B, H, j0, hw);
+  if (dh0 != 0 && hw > 0) addUnits(dh0, dh, r0, r1, H, j0, hw);
+  if (dc0 != 0 && kind == LSTM && hw > 0) addUnits(dc0, dc, r0, r1, H, j0, hw);
 }

@@ -25,15 +25,21 @@
  * Threads (tid of nt; nt = 1 in the single-thread build). Work is split by output, never by a
  * reduction, so results are bit-identical for every nt (threads.ts):
  *   - XG and the backward GEMMs over all TB rows: rows of the output (gemmRows).
- *   - the step loop: hidden units [j0, j1) (whole chunks of 8). A thread computes the columns
- *     g·H + j0 … g·H + j1 of every gate block g of the recurrent GEMM and the gate math of those
- *     units; h is double-buffered (read h_t, write h_{t+1}) so one barrier per step suffices.
- *   - backward per step: a thread's units of dG[t], a barrier, then its columns of
- *     dh_{t−1} += dG_hh[t]·W_hh. Bias sums: columns of dG.
+ *   - the step loop, when B ≥ 8·nt (threads.ts: splitsBatch): batch rows [r0, r1) (whole chunks
+ *     of 8). Rows never meet in the recurrence, so a thread takes its rows through every step,
+ *     forward and backward, with no barrier per step (only after XG and the packing of W_hh, and
+ *     before the weight gradients).
+ *   - the step loop otherwise: hidden units [j0, j1) (whole chunks of 8). A thread computes the
+ *     columns g·H + j0 … g·H + j1 of every gate block g of the recurrent GEMM and the gate math of
+ *     those units; h is double-buffered (read h_t, write h_{t+1}) so one barrier per step suffices.
+ *     Backward per step: a thread's units of dG[t], a barrier, then its columns of
+ *     dh_{t−1} += dG_hh[t]·W_hh.
+ *   - W_hh is packed by units in both cases (each thread its share of the panels). Bias sums:
+ *     columns of dG.
  */
 import { sigmoidS, sigmoidV, tanhS, tanhV } from './simd-math';
 import { gemmPackedB, gemmPackedBSegs, gemmRows, gemmScratchBytes, gemmSmall, MR, NR, PACK_A_BYTES, packB, packedBBytes, roundUp } from './gemm';
-import { barrier, partLo } from './threads';
+import { barrier, partLo, splitsBatch } from './threads';
 
 export const RNN_TANH: i32 = 0;
 export const RNN_RELU: i32 = 1;
@@ -212,19 +218,19 @@ export function isActive(lens: usize, b: i32, t: i32): bool {
   return lens == 0 || t < load<i32>(lens + <usize>(b * 4));
 }
 
-/** dst[b, j0:j0+n] = src[b, j0:j0+n] (or 0 when src is 0) for B rows of H floats. */
-export function copyUnits(dst: usize, src: usize, B: i32, H: i32, j0: i32, n: i32): void {
+/** dst[b, j0:j0+n] = src[b, j0:j0+n] (or 0 when src is 0) for rows b0 ≤ b < b1 of H floats. */
+export function copyUnits(dst: usize, src: usize, b0: i32, b1: i32, H: i32, j0: i32, n: i32): void {
   if (n <= 0) return;
-  for (let b = 0; b < B; b++) {
+  for (let b = b0; b < b1; b++) {
     const off = <usize>((b * H + j0) * 4);
     if (src != 0) memory.copy(dst + off, src + off, <usize>(n * 4));
     else memory.fill(dst + off, 0, <usize>(n * 4));
   }
 }
 
-/** dst[b, j0:j0+n] += src[b, j0:j0+n] for B rows of H floats. */
-export function addUnits(dst: usize, src: usize, B: i32, H: i32, j0: i32, n: i32): void {
-  for (let b = 0; b < B; b++) {
+/** dst[b, j0:j0+n] += src[b, j0:j0+n] for rows b0 ≤ b < b1 of H floats. */
+export function addUnits(dst: usize, src: usize, b0: i32, b1: i32, H: i32, j0: i32, n: i32): void {
+  for (let b = b0; b < b1; b++) {
     for (let j = j0; j < j0 + n; j++) {
       const o = <usize>((b * H + j) * 4);
       store<f32>(dst + o, load<f32>(dst + o) + load<f32>(src + o));
@@ -248,9 +254,15 @@ export function cellForward(
   const TB = T * B;
   const BHb = <usize>(B * H * 4);
   const training = cache != 0;
-  // this thread's hidden units
-  const j0 = partLo(H, tid, nt);
-  const hw = partLo(H, tid + 1, nt) - j0;
+  // this thread's share of the step loop: batch rows [r0, r1) and hidden units [j0, j0 + hw)
+  // (threads.ts: splitsBatch); its share of packing W_hhᵀ: units [p0, p0 + pw)
+  const byRows = splitsBatch(B, nt);
+  const p0 = partLo(H, tid, nt);
+  const pw = partLo(H, tid + 1, nt) - p0;
+  const r0 = byRows ? partLo(B, tid, nt) : 0;
+  const r1 = byRows ? partLo(B, tid + 1, nt) : B;
+  const j0 = byRows ? 0 : p0;
+  const hw = byRows ? H : pw;
   const u0 = <usize>(j0 * 4);
 
   // scratch layout (mirrors forwardScratchBytes)
@@ -279,63 +291,70 @@ export function cellForward(
 
   // XG = X·W_ihᵀ + b_ih for all TB rows at once (rows split across threads)
   gemmRows(TB, GH, I, x, I, false, wIh, I, true, 1, 0, xg, GH, bIh, work, tid, nt);
-  // this thread's panels of W_hhᵀ, per gate block g: columns j0… of rows g·H… of W_hh
-  const myPack = whhPack + <usize>((j0 / NR) * H * NR * 4);
-  if (B >= MR && hw > 0) {
-    for (let g = 0; g < G; g++) packB(wHh + <usize>(g * H * H * 4), H, true, H, j0, hw, myPack + <usize>(g) * packBytes);
+  // this thread packs its units' panels of W_hhᵀ, per gate block g: columns p0… of rows g·H… of
+  // W_hh; a unit split then reads only those, a row split reads every panel (after the barrier)
+  if (B >= MR && pw > 0) {
+    const packAt = whhPack + <usize>((p0 / NR) * H * NR * 4);
+    for (let g = 0; g < G; g++) packB(wHh + <usize>(g * H * H * 4), H, true, H, p0, pw, packAt + <usize>(g) * packBytes);
   }
+  const myPack = whhPack + <usize>((j0 / NR) * H * NR * 4);
+  const rows = r1 - r0;
+  const rowsA = <usize>(r0 * H * 4); // byte offset of row r0 in a B×H state
+  const rowsG = <usize>(r0 * GH * 4); // … in a B×GH gate block
 
   // running state: h ping-pongs between hN and h2 so that the last step writes hN (a copy after the
   // loop would race with threads still reading hN in that step); c lives in cN
   const c = cN;
   const lastInHN = (T & 1) == 1; // step s writes hN when T−1−s is even
-  copyUnits(lastInHN ? h2 : hN, h0, B, H, j0, hw);
-  if (kind == LSTM) copyUnits(c, c0, B, H, j0, hw);
+  copyUnits(lastInHN ? h2 : hN, h0, r0, r1, H, j0, hw);
+  if (kind == LSTM) copyUnits(c, c0, r0, r1, H, j0, hw);
   const hPrevBase = cache;
   const gatesBase = cache + <usize>(TB * H * 4);
   const cPrevBase = gatesBase + <usize>(TB * GH * 4);
   const auxBase = kind == LSTM ? cPrevBase + <usize>(TB * H * 4) : cPrevBase;
-  barrier(ctl, nt, canBlock); // XG complete
+  barrier(ctl, nt, canBlock); // XG and the packed W_hhᵀ complete
 
   for (let step = 0; step < T; step++) {
     const t = reverse ? T - 1 - step : step;
     const toHN = ((T - 1 - step) & 1) == 0;
     const hCur = toHN ? h2 : hN;
     const hNext = toHN ? hN : h2;
-    if (hw > 0) {
+    if (hw > 0 && rows > 0) {
       const pre = xg + <usize>(t * B * GH * 4);
       if (training) {
-        copyUnits(hPrevBase + <usize>(t) * BHb, hCur, B, H, j0, hw);
-        if (kind == LSTM) copyUnits(cPrevBase + <usize>(t) * BHb, c, B, H, j0, hw);
+        copyUnits(hPrevBase + <usize>(t) * BHb, hCur, r0, r1, H, j0, hw);
+        if (kind == LSTM) copyUnits(cPrevBase + <usize>(t) * BHb, c, r0, r1, H, j0, hw);
       }
       // recurrent projection for this thread's units in every gate block: h·W_hhᵀ + b_hh
       const dst = kind == GRU ? hg : pre;
       const beta: f32 = kind == GRU ? 0 : 1;
       if (B >= MR) {
-        gemmPackedBSegs(B, hw, H, hCur, H, false, myPack, packBytes, G, 1, beta, dst + u0, GH, H, bHh != 0 ? bHh + u0 : 0, work);
+        gemmPackedBSegs(rows, hw, H, hCur + rowsA, H, false, myPack, packBytes, G, 1, beta, dst + rowsG + u0, GH, H, bHh != 0 ? bHh + u0 : 0, work);
       } else {
         for (let g = 0; g < G; g++) {
           const col = <usize>((g * H + j0) * 4);
-          gemmSmall(B, hw, H, hCur, H, false, wHh + <usize>(g * H + j0) * <usize>(H * 4), H, true, 1, beta, dst + col, GH, bHh != 0 ? bHh + col : 0, work);
+          gemmSmall(rows, hw, H, hCur + rowsA, H, false, wHh + <usize>(g * H + j0) * <usize>(H * 4), H, true, 1, beta, dst + rowsG + col, GH, bHh != 0 ? bHh + col : 0, work);
         }
       }
       const auxT = training && kind != RNN_TANH && kind != RNN_RELU ? auxBase + <usize>(t) * BHb : 0;
-      for (let b = 0; b < B; b++) {
+      for (let b = r0; b < r1; b++) {
         const yrow = y + <usize>(((t * B + b) * yStride + yOffset) * 4) + u0;
         const rowH = <usize>(b * H * 4) + u0;
+        const auxRow = auxT != 0 ? auxT + rowH : 0;
         if (!isActive(lens, b, t)) {
-          // padding: the state is carried, y = 0
+          // padding: the state is carried, y = 0 (and the cache's aux row is zero, not stale memory)
           zeroRow(yrow, hw);
+          if (auxRow != 0) zeroRow(auxRow, hw);
           memory.copy(hNext + rowH, hCur + rowH, <usize>(hw * 4));
           continue;
         }
         const preRow = pre + <usize>(b * GH * 4) + u0;
-        const auxRow = auxT != 0 ? auxT + rowH : 0;
         if (kind == LSTM) lstmForwardRow(preRow, c + rowH, hNext + rowH, yrow, auxRow, hw, H);
         else if (kind == GRU) gruForwardRow(preRow, hg + <usize>(b * GH * 4) + u0, hCur + rowH, hNext + rowH, yrow, auxRow, hw, H);
         else rnnForwardRow(preRow, hNext + rowH, yrow, hw, kind == RNN_RELU);
       }
     }
-    if (step < T - 1) barrier(ctl, nt, canBlock); // every unit of h_{t+1} written before it is read
+    // a unit split: every unit of h_{t+1} written before it is read (a row split reads only its rows)
+    if (!byRows && step < T - 1) barrier(ctl, nt, canBlock);
   }
 }

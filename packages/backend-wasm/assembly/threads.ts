@@ -35,6 +35,19 @@ export function partLo(count: i32, tid: i32, nt: i32): i32 {
   return min(count, ((chunks * tid) / nt) * CHUNK);
 }
 
+/**
+ * Whether a sequence of batch B on nt threads splits its step loop by batch rows (true) or by hidden
+ * units (false). Rows of a batch are independent through time, so a row split needs no barrier per
+ * step: one after the input projection (and the packing of W_hh) is all. It needs a whole chunk of
+ * rows per thread; smaller batches split hidden units and meet at a barrier every step. Must match
+ * the host's rule in src/wasm-context.ts (threadsFor).
+ */
+// @ts-ignore: decorator
+@inline
+export function splitsBatch(B: i32, nt: i32): bool {
+  return nt > 1 && B >= CHUNK * nt;
+}
+
 /** Default of the control block's wait limit (word 10), in ms. */
 const DEFAULT_WAIT_LIMIT_MS: i32 = 60000;
 

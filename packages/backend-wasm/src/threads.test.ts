@@ -1,6 +1,7 @@
 // The threaded build gives bit-identical outputs and gradients with 1, 2 and 4 threads: work is
-// split by output (rows of the big GEMMs, hidden units in the step loop), never by a reduction.
-// parallelMinStepFlops: 0 puts these small shapes on threads; H > 8·nt so every thread has units.
+// split by output (rows of the big GEMMs; batch rows or hidden units in the step loop), never by a
+// reduction. parallelMinStepFlops: 0 puts these small shapes on threads; each shape gives every
+// thread at least 8 batch rows (row split) or 8 hidden units (unit split).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CELL_KINDS, GATE_COUNT, type CellKind, type Tensor } from '@recur/backend';
 import { createWasmBackend, type WasmBackend } from './index.js';
@@ -21,6 +22,10 @@ const shapes: Record<string, Shape> = {
   'batch of two (matrix-vector path)': { T: 4, B: 2, I: 5, H: 40 },
   'lengths + reverse': { T: 6, B: 5, I: 4, H: 33, reverse: true, lengths: [6, 2, 0, 5, 3] },
   'k-blocking (H > 256), I = 1': { T: 3, B: 4, I: 1, H: 264 },
+  // B ≥ 8·threads: the step loop splits batch rows; 33 rows leave a one-row tail in the last share
+  'row split, H < 8·threads, ragged last share': { T: 5, B: 33, I: 3, H: 12 },
+  'row split + lengths + reverse': { T: 6, B: 40, I: 4, H: 37, reverse: true, lengths: [...Array(40).keys()].map((b) => (b * 5) % 7) },
+  'row split on 2 threads, unit split on 4': { T: 4, B: 20, I: 2, H: 40 },
 };
 
 /** Every output of one forward (training) + backward, as raw float32 arrays. */
@@ -91,7 +96,10 @@ for (const build of kernelBuilds()) {
       for (const [name, s] of Object.entries(shapes)) {
         const sd = seed++;
         it(`${cell}: ${name}`, async () => {
+          const runsBefore = backends.map((b) => b.parallelRuns);
           const [one, ...more] = await Promise.all(backends.map((b) => runAll(b, cell, s, sd)));
+          // forward and backward ran on the pool wherever there is one
+          expect(backends.map((b, i) => b.parallelRuns - runsBefore[i]!)).toEqual([0, 2, 2]);
           for (const [i, other] of more.entries()) {
             for (const [k, v] of Object.entries(one!)) {
               const o = other[k]!;

@@ -69,11 +69,15 @@ export class WasmContext {
 
   /**
    * Threads for a sequence of this shape: 1 below the per-step FLOP threshold (2·B·G·H²), otherwise
-   * the pool, with at least 8 hidden units per thread.
+   * the pool, with at least 8 batch rows per thread (the kernels then split rows: no barrier per
+   * step) or else at least 8 hidden units per thread (they split units). The kernels pick the split
+   * by the same rule (assembly/threads.ts: splitsBatch).
    */
   threadsFor(G: number, B: number, H: number): number {
     if (this.pool === null || 2 * B * G * H * H < this.minStepFlops) return 1;
-    return Math.max(1, Math.min(this.pool.threads, Math.ceil(H / 8)));
+    const byRows = Math.floor(B / 8);
+    const byUnits = Math.ceil(H / 8);
+    return Math.max(1, Math.min(this.pool.threads, Math.max(byRows, byUnits)));
   }
 
   /** Run a cell kernel on `nt` > 1 threads of the pool. */
