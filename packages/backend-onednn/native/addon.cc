@@ -49,10 +49,46 @@ void useThreads(int threads) {
 
 namespace {
 
-/** A context: the RNN engine (primitive cache) and its thread count. */
+/** The buffers of a streaming forward call, in argument order (see CellForward). */
+enum StepBuffer { kX, kWih, kWhh, kBih, kBhh, kH0, kC0, kY, kHN, kCN, kPackIh, kPackHh, kStepBuffers };
+
+/**
+ * The buffers of the last streaming call made with `bind` (see CellForward), for cellForwardBound:
+ * their data pointers and lengths, and a reference to each array, so none is collected (and its
+ * memory reused) while it is bound. JavaScript ArrayBuffers of this backend are never detached or
+ * moved, so the pointers stay valid for as long as the references are held.
+ */
+struct StepBinding {
+  float* ptr[kStepBuffers] = {};
+  int64_t len[kStepBuffers] = {};
+  napi_ref ref[kStepBuffers] = {};
+  bool active = false;
+
+  void release(napi_env env) {
+    for (auto& r : ref) {
+      if (r) napi_delete_reference(env, r);
+      r = nullptr;
+    }
+    active = false;
+  }
+};
+
+/**
+ * Bindings per context: two, because a stream double-buffers its state (core's RecurrentStream
+ * reads h from one tensor and writes the other, then they swap), so its steps alternate between two
+ * sets of buffers.
+ */
+constexpr int kBindings = 2;
+
+/** A context: the RNN engine (primitive cache), its thread count and the bound streaming buffers. */
 struct Context {
   RnnEngine* rnn = nullptr;
   int threads = 1;
+  StepBinding bound[kBindings];
+
+  void unbindAll(napi_env env) {
+    for (auto& b : bound) b.release(env);
+  }
 };
 
 napi_value throwJs(napi_env env, const Failure& f) {
@@ -77,9 +113,13 @@ napi_value throwJs(napi_env env, const Failure& f) {
 /** Arguments of one call: positional values and named properties of an options object. */
 struct Args {
   napi_env env;
-  napi_value argv[16];
-  size_t argc = 16;
-  Args(napi_env e, napi_callback_info info) : env(e) { napi_get_cb_info(e, info, &argc, argv, nullptr, nullptr); }
+  static constexpr size_t kMaxArgs = 18;
+  napi_value argv[kMaxArgs];
+  size_t argc = kMaxArgs;
+  Args(napi_env e, napi_callback_info info) : env(e) {
+    napi_get_cb_info(e, info, &argc, argv, nullptr, nullptr);
+    if (argc > kMaxArgs) argc = kMaxArgs;  // napi_get_cb_info reports the count passed, fills at most kMaxArgs
+  }
   napi_value at(size_t i) const {
     if (i >= argc) bad("missing argument " + std::to_string(i));
     return argv[i];
@@ -125,6 +165,21 @@ struct Args {
     }
     if (type != napi_float32_array) bad(std::string(what) + " must be a Float32Array");
     if (static_cast<int64_t>(length) < need) bad(std::string(what) + " has " + std::to_string(length) + " elements, needs " + std::to_string(need));
+    static float empty[1] = {0.0f};  // an empty array may have no storage; nothing is read from it
+    return data ? static_cast<float*>(data) : empty;
+  }
+  /** A Float32Array of any length (its element count in *n), or nullptr for null/undefined. */
+  float* f32n(napi_value v, int64_t* n, const char* what) const {
+    napi_typedarray_type type;
+    size_t length = 0;
+    void* data = nullptr;
+    *n = 0;
+    if (napi_get_typedarray_info(env, v, &type, &length, &data, nullptr, nullptr) != napi_ok) {
+      if (isNull(v)) return nullptr;
+      bad(std::string(what) + " must be a Float32Array");
+    }
+    if (type != napi_float32_array) bad(std::string(what) + " must be a Float32Array");
+    *n = static_cast<int64_t>(length);
     static float empty[1] = {0.0f};  // an empty array may have no storage; nothing is read from it
     return data ? static_cast<float*>(data) : empty;
   }
@@ -224,8 +279,9 @@ BINDING(Version) {
   });
 }
 
-void finalizeContext(napi_env, void* data, void*) {
+void finalizeContext(napi_env env, void* data, void*) {
   auto* c = static_cast<Context*>(data);
+  c->unbindAll(env);
   delete c->rnn;
   delete c;
 }
@@ -248,6 +304,7 @@ BINDING(Destroy) {
     napi_get_value_external(env, A.at(0), &p);
     if (p) {
       auto* c = static_cast<Context*>(p);
+      c->unbindAll(env);
       delete c->rnn;
       c->rnn = nullptr;
     }
@@ -488,24 +545,78 @@ BINDING(CacheSize) {
   });
 }
 
+/** The cell shape in `dims` = Int32Array [cell, T, B, I, H, reverse, yStride, yOffset[, repack]]. */
+CellShape forwardShape(const Args& A, napi_value dims, int* repack) {
+  int64_t nd = 0;
+  const int32_t* d = A.i32(dims, &nd, "dims");
+  if (nd != 8 && nd != 9) bad("dims must have 8 or 9 entries");
+  for (int k = 0; k < nd; k++)
+    if (d[k] < 0) bad("dims must be non-negative");
+  CellShape s{d[0], d[1], d[2], d[3], d[4], d[5] != 0, d[6], d[7], nullptr};
+  if (s.cell > 3) bad("unknown cell code");
+  if (s.yOffset + s.H > s.yStride) bad("yOffset + H exceeds yStride");
+  *repack = nd == 9 ? d[8] : 3;
+  return s;
+}
+
 /**
- * cellForward(ctx, dims, lengths, x, wIh, wHh, bIh, bHh, h0, c0, y, hN, cN, cache[, packIh, packHh])
+ * Check the streaming buffers against the shape (the sizes each needs; which may be absent) and run
+ * the forward pass on them. `packed`: packIh / packHh are used (short inference only).
+ */
+void forwardOn(Context& c, const CellShape& s, const float* const* p, const int64_t* n, bool packed, int repack, float* cache, int64_t cacheLen) {
+  const int64_t G = gatesOfCell(s.cell), T = s.T, B = s.B, I = s.I, H = s.H;
+  const bool lstm = s.cell == Lstm;
+  static const char* const names[kStepBuffers] = {"x", "wIh", "wHh", "bIh", "bHh", "h0", "c0", "y", "hN", "cN", "packIh", "packHh"};
+  const int64_t need[kStepBuffers] = {T * B * I, G * H * I, G * H * H, G * H, G * H, B * H, B * H, T * B * s.yStride, B * H, B * H, packedSize(G * H, I), packedSize(G * H, H)};
+  // optional: biases, initial states, and (inference) the packed copies
+  const bool optional[kStepBuffers] = {false, false, false, true, true, true, true, false, false, !lstm, true, true};
+  const bool used[kStepBuffers] = {true, true, true, true, true, true, lstm, true, true, lstm, packed, packed};
+  for (int i = 0; i < kStepBuffers; i++) {
+    if (!used[i]) continue;
+    if (!p[i]) {
+      if (!optional[i]) bad(std::string(names[i]) + " is required");
+      continue;
+    }
+    if (n[i] < need[i]) bad(std::string(names[i]) + " has " + std::to_string(n[i]) + " elements, needs " + std::to_string(need[i]));
+  }
+  ForwardArgs a{};
+  a.x = p[kX];
+  a.wIh = p[kWih];
+  a.wHh = p[kWhh];
+  a.bIh = p[kBih];
+  a.bHh = p[kBhh];
+  a.h0 = p[kH0];
+  a.c0 = lstm ? p[kC0] : nullptr;
+  a.y = const_cast<float*>(p[kY]);
+  a.hN = const_cast<float*>(p[kHN]);
+  a.cN = lstm ? const_cast<float*>(p[kCN]) : nullptr;
+  a.cache = cache;
+  a.cacheLen = cacheLen;
+  if (packed && !cache) {
+    a.packIh = const_cast<float*>(p[kPackIh]);
+    a.packHh = const_cast<float*>(p[kPackHh]);
+    a.repack = repack;
+  }
+  c.rnn->forward(s, a, c.threads);
+}
+
+/** Argument positions of CellForward's buffers, by StepBuffer. */
+constexpr size_t kStepArg[kStepBuffers] = {3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 14, 15};
+
+/**
+ * cellForward(ctx, dims, lengths, x, wIh, wHh, bIh, bHh, h0, c0, y, hN, cN, cache[, packIh, packHh[, bind]])
  * with dims = Int32Array [cell, T, B, I, H, reverse, yStride, yOffset[, repack]]: positional,
  * because a streaming step is a few µs of work and every named-property lookup costs a string
  * internalisation. packIh / packHh (inference over ≤ SHORT_FORWARD_MAX_T steps only): the caller's
  * packed copies of the weights (packed-matvec.h), repacked here where `repack` bit 0 / 1 is set.
+ * `bind` (with the packs, without lengths): the binding slot (0 or 1) that keeps these buffers for
+ * cellForwardBound, or -1 for none.
  */
 BINDING(CellForward) {
   BODY({
     Context& c = A.ctx();
-    int64_t nd = 0;
-    const int32_t* d = A.i32(A.at(1), &nd, "dims");
-    if (nd != 8 && nd != 9) bad("dims must have 8 or 9 entries");
-    for (int k = 0; k < nd; k++)
-      if (d[k] < 0) bad("dims must be non-negative");
-    CellShape s{d[0], d[1], d[2], d[3], d[4], d[5] != 0, d[6], d[7], nullptr};
-    if (s.cell > 3) bad("unknown cell code");
-    if (s.yOffset + s.H > s.yStride) bad("yOffset + H exceeds yStride");
+    int repack = 3;
+    CellShape s = forwardShape(A, A.at(1), &repack);
     if (!A.isNull(A.at(2))) {
       int64_t count;
       s.lengths = A.i32(A.at(2), &count, "lengths");
@@ -513,28 +624,54 @@ BINDING(CellForward) {
       for (int64_t b = 0; b < s.B; b++)
         if (s.lengths[b] < 0 || s.lengths[b] > s.T) bad("lengths out of range");
     }
-    const int64_t G = gatesOfCell(s.cell), T = s.T, B = s.B, I = s.I, H = s.H;
-    const bool lstm = s.cell == Lstm;
-    ForwardArgs a{};
-    a.x = A.f32(A.at(3), T * B * I, "x");
-    a.wIh = A.f32(A.at(4), G * H * I, "wIh");
-    a.wHh = A.f32(A.at(5), G * H * H, "wHh");
-    a.bIh = A.f32(A.at(6), G * H, "bIh", true);
-    a.bHh = A.f32(A.at(7), G * H, "bHh", true);
-    a.h0 = A.f32(A.at(8), B * H, "h0", true);
-    a.c0 = lstm ? A.f32(A.at(9), B * H, "c0", true) : nullptr;
-    a.y = A.f32(A.at(10), T * B * s.yStride, "y");
-    a.hN = A.f32(A.at(11), B * H, "hN");
-    a.cN = lstm ? A.f32(A.at(12), B * H, "cN") : nullptr;
+    float* p[kStepBuffers] = {};
+    int64_t n[kStepBuffers] = {};
+    const size_t have = A.argc > 15 ? kStepBuffers : kPackIh;  // the packs are the optional last two
+    for (size_t i = 0; i < have; i++) p[i] = A.f32n(A.at(kStepArg[i]), &n[i], "a buffer");
     napi_value cache = A.at(13);
-    a.cache = A.f32(cache, 0, "cache", true);
-    a.cacheLen = a.cache ? A.length(cache) : 0;
-    if (A.argc > 15 && !a.cache) {
-      a.packIh = A.f32(A.at(14), packedSize(G * H, I), "packIh", true);
-      a.packHh = A.f32(A.at(15), packedSize(G * H, H), "packHh", true);
-      a.repack = nd == 9 ? d[8] : 3;
+    float* cacheData = A.f32(cache, 0, "cache", true);
+    const bool packed = A.argc > 15 && !cacheData;
+    forwardOn(c, s, p, n, packed, repack, cacheData, cacheData ? A.length(cache) : 0);
+    const int64_t slot = A.argc > 16 && !A.isNull(A.at(16)) ? static_cast<int64_t>(A.num(A.at(16), "bind")) : -1;
+    if (slot >= 0) {
+      if (slot >= kBindings) bad("bind must be -1, 0 or 1");
+      if (!packed || s.lengths) bad("bind needs the packed copies and no lengths");
+      StepBinding& b = c.bound[slot];
+      b.release(env);
+      for (size_t i = 0; i < kStepBuffers; i++) {
+        b.ptr[i] = p[i];
+        b.len[i] = n[i];
+        if (p[i]) napi_create_reference(env, A.at(kStepArg[i]), 1, &b.ref[i]);
+      }
+      b.active = true;
     }
-    c.rnn->forward(s, a, c.threads);
+    return undef(env);
+  });
+}
+
+/**
+ * cellForwardBound(ctx, dims, slot): cellForward on the buffers bound in `slot` (the streaming path:
+ * one step per call on the same buffers, without 12 arrays to unwrap per step). The sizes are
+ * checked against `dims` again, so a bound buffer can never be overrun.
+ */
+BINDING(CellForwardBound) {
+  BODY({
+    Context& c = A.ctx();
+    const int64_t slot = A.i64(A.at(2), "slot");
+    if (slot >= kBindings || !c.bound[slot].active) bad("no buffers are bound in this slot (call cellForward with bind first)");
+    int repack = 3;
+    const CellShape s = forwardShape(A, A.at(1), &repack);
+    forwardOn(c, s, c.bound[slot].ptr, c.bound[slot].len, true, repack, nullptr, 0);
+    return undef(env);
+  });
+}
+
+/** unbind(ctx): release every buffer cellForward bound (they may be collected again). */
+BINDING(Unbind) {
+  BODY({
+    void* q = nullptr;
+    napi_get_value_external(env, A.at(0), &q);
+    if (q) static_cast<Context*>(q)->unbindAll(env);
     return undef(env);
   });
 }
@@ -614,6 +751,8 @@ napi_value Init(napi_env env, napi_value exports) {
       {"scatterAdd", nullptr, ScatterAdd, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"cacheSize", nullptr, CacheSize, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"cellForward", nullptr, CellForward, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"cellForwardBound", nullptr, CellForwardBound, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"unbind", nullptr, Unbind, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"cellBackward", nullptr, CellBackward, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"provokeError", nullptr, ProvokeError, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"ompThreads", nullptr, OmpThreads, nullptr, nullptr, nullptr, napi_default, nullptr},

@@ -20,6 +20,7 @@ import { ONEDNN_KERNELS } from './kernels.js';
 import { loadAddon, type NativeContext, type OnednnVersion } from './native.js';
 import { BackendDestroyedError, mapNativeError } from './onednn-errors.js';
 import { OnednnTensor, TensorStore, dataOf } from './onednn-tensor.js';
+import { StepBindings } from './step-bindings.js';
 
 /** Options of {@link createOnednnBackend}. */
 export interface OnednnBackendOptions {
@@ -41,6 +42,8 @@ export interface OnednnBackend extends Backend {
   ompThreads(): number;
   /** RNN primitive sets created so far (one per cell, direction and shape; for tests). */
   cachedPrimitives(): number;
+  /** Streaming steps that ran on buffers bound in the addon, without unwrapping them again (for tests). */
+  boundSteps(): number;
 }
 
 let instances = 0;
@@ -93,6 +96,7 @@ export async function createOnednnBackend(options: OnednnBackendOptions = {}): P
     live: (t, what) => dataOf(t, what),
     exact: (t, what) => dataOf(t, what),
     call,
+    bindings: new StepBindings(),
   };
   // The fields beyond the contract: not kernels, so they guard against destroy() themselves.
   const live = (): NativeContext => {
@@ -104,6 +108,7 @@ export async function createOnednnBackend(options: OnednnBackendOptions = {}): P
     onednnVersion: () => addon.version(),
     ompThreads: () => call(() => addon.ompThreads(live())),
     cachedPrimitives: () => call(() => addon.planCount(live())),
+    boundSteps: () => k.bindings.hits,
   };
 
   return defineBackend({
@@ -145,7 +150,8 @@ export async function createOnednnBackend(options: OnednnBackendOptions = {}): P
       destroy() {
         destroyed = true;
         store.disposeAll();
-        addon.destroy(handle);
+        k.bindings.clear();
+        addon.destroy(handle); // also releases the buffers bound for streaming
       },
     },
   });

@@ -114,7 +114,17 @@ export function cellForward(k: KernelContext, store: TensorStore, p: CellForward
   const cacheData = cache ? cache.data : null;
   try {
     if (packIh && packHh) {
-      k.call(() => k.addon.cellForward(k.ctx(), dims, lengths, x, wIh, wHh, bIh, bHh, h0, c0, y, hN, cN, null, packIh.data, packHh.data));
+      const pi = packIh.data;
+      const ph = packHh.data;
+      // a stream calls again and again with the same buffers: bound in the addon (step-bindings.ts)
+      const slot = lengths === null ? k.bindings.find(x, wIh, wHh, bIh, bHh, h0, c0, y, hN, cN, pi, ph) : -1;
+      if (slot >= 0) {
+        k.call(() => k.addon.cellForwardBound(k.ctx(), dims, slot));
+      } else {
+        const into = lengths === null ? k.bindings.spare() : -1;
+        k.call(() => k.addon.cellForward(k.ctx(), dims, lengths, x, wIh, wHh, bIh, bHh, h0, c0, y, hN, cN, null, pi, ph, into));
+        if (into >= 0) k.bindings.record(into, [x, wIh, wHh, bIh, bHh, h0, c0, y, hN, cN, pi, ph]);
+      }
       packIh.version = versionIh;
       packHh.version = versionHh;
     } else {

@@ -6,6 +6,7 @@
 import type { Tensor } from '@recur/backend';
 import type { NativeAddon, NativeContext } from './native.js';
 import type { TensorStore } from './onednn-tensor.js';
+import type { StepBindings } from './step-bindings.js';
 
 export interface KernelContext {
   /** Backend name and id (ownership checks and error messages). */
@@ -22,4 +23,6 @@ export interface KernelContext {
   exact(t: Tensor, what: string, size: number, shape?: readonly number[]): Float32Array;
   /** Run a native call, mapping oneDNN errors to recur's typed errors. */
   call<T>(fn: () => T): T;
+  /** The buffers the addon holds bound for streaming steps. */
+  readonly bindings: StepBindings;
 }

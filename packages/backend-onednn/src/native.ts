@@ -79,8 +79,12 @@ export interface NativeAddon {
   cellForward(
     ctx: NativeContext, dims: Int32Array, lengths: Int32Array | null,
     x: F32, wIh: F32, wHh: F32, bIh: F32 | null, bHh: F32 | null, h0: F32 | null, c0: F32 | null,
-    y: F32, hN: F32, cN: F32 | null, cache: F32 | null, packIh?: F32, packHh?: F32,
+    y: F32, hN: F32, cN: F32 | null, cache: F32 | null, packIh?: F32 | null, packHh?: F32 | null, bindSlot?: number,
   ): void;
+  /** cellForward on the buffers bound in `slot` (streaming; see step-bindings.ts and native/addon.cc). */
+  cellForwardBound(ctx: NativeContext, dims: Int32Array, slot: number): void;
+  /** Release every buffer cellForward bound. */
+  unbind(ctx: NativeContext): void;
   cellBackward(
     ctx: NativeContext,
     p: NativeCellShape & {
@@ -116,7 +120,7 @@ function recordedReason(statusPath: string): string | null {
   }
 }
 
-const REQUIRED: readonly (keyof NativeAddon)[] = ['version', 'create', 'destroy', 'gemm', 'cacheSize', 'cellForward', 'cellBackward', 'loss', 'optimizer'];
+const REQUIRED: readonly (keyof NativeAddon)[] = ['version', 'create', 'destroy', 'gemm', 'cacheSize', 'cellForward', 'cellForwardBound', 'unbind', 'cellBackward', 'loss', 'optimizer'];
 
 /**
  * Load with OMP_WAIT_POLICY=PASSIVE unless the user set OMP_WAIT_POLICY or GOMP_SPINCOUNT: libgomp
