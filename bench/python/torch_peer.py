@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Optional PyTorch CPU peer for `pnpm bench`.
 
-Reads {"workloads": [...], "warmup": n, "iterations": n, "threads": n | null} as JSON on stdin, runs
+Reads {"workloads": [...], "warmup": n, "streamWarmup": n, "iterations": n, "threads": n | null} as JSON on stdin, runs
 each workload with torch.nn.LSTM/GRU (float32, CPU, torch's default threads unless "threads" is set) and prints one JSON object mapping
 workload id -> {"medianMs", "minMs", "maxMs", "samples"} (or {"skip": reason}).
 """
@@ -14,14 +14,15 @@ import torch
 
 spec = json.load(sys.stdin)
 warmup, iterations = spec["warmup"], spec["iterations"]
+stream_warmup = spec.get("streamWarmup", warmup)  # streaming workloads warm up longer (workloads.ts: planFor)
 if spec.get("threads"):
     torch.set_num_threads(int(spec["threads"]))
 torch.manual_seed(0)
 results = {}
 
 
-def timed(fn, units=1):
-    for _ in range(warmup):
+def timed(fn, units=1, warm=None):
+    for _ in range(warmup if warm is None else warm):
         fn()
     samples = []
     for _ in range(iterations):
@@ -49,7 +50,7 @@ for w in spec["workloads"]:
                     else:
                         state["h"] = cell(x, state["h"])
 
-        results[w["id"]] = timed(step, steps)
+        results[w["id"]] = timed(step, steps, stream_warmup)
         continue
     rnn = Cell(I, H, batch_first=True)
     x = torch.randn(B, T, I)

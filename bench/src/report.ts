@@ -3,7 +3,7 @@
  * GFLOP/s and every recur ÷ peer ratio measured in the same run.
  */
 import type { Timing } from './measure.js';
-import { unitFlops, type Workload } from './workloads.js';
+import { STREAM_STEPS_PER_SAMPLE, unitFlops, type Workload } from './workloads.js';
 
 /** One measured cell of the table. */
 export interface ResultRow {
@@ -42,7 +42,7 @@ export interface BenchReport {
     readonly loadStart?: readonly number[];
     readonly loadEnd?: readonly number[];
   };
-  readonly plan: { readonly warmup: number; readonly iterations: number };
+  readonly plan: { readonly warmup: number; readonly iterations: number; readonly streamWarmup?: number };
   readonly workloads: readonly Workload[];
   readonly rows: readonly ResultRow[];
   /** recur ÷ peer time ratios for the same workload (below 1 means recur is faster). */
@@ -80,7 +80,7 @@ const fmtMs = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms >= 1 ? ms.toFixed(
 export function markdown(report: BenchReport): string {
   const lines: string[] = [];
   lines.push(`# recur bench — ${report.date} (${report.mode})`, '');
-  lines.push(`Node ${report.machine.node}, ${report.machine.cpus} × ${report.machine.cpuModel}. Median of ${report.plan.iterations} after ${report.plan.warmup} warm-up. Time per iteration (per step for W4).`, '');
+  lines.push(`Node ${report.machine.node}, ${report.machine.cpus} × ${report.machine.cpuModel}. Median of ${report.plan.iterations} after ${report.plan.warmup} warm-up (streaming workloads: ${report.plan.streamWarmup ?? report.plan.warmup} warm-up samples of ${STREAM_STEPS_PER_SAMPLE} steps). Time per iteration (per step for W4).`, '');
   const load = (l?: readonly number[]) => (l ? l.map((x) => x.toFixed(2)).join(', ') : 'unknown');
   lines.push(`Load average (1, 5, 15 min): ${load(report.machine.loadStart)} at the start, ${load(report.machine.loadEnd)} at the end.`, '');
   lines.push('| workload | implementation | median | min | max | GFLOP/s | peak RSS Δ MiB | flag |');

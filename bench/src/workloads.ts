@@ -1,4 +1,5 @@
 import { GATE_COUNT } from '@recur/backend';
+import type { RunPlan } from './measure.js';
 
 /**
  * The fixed workloads (float32). FLOP counts are written out so GFLOP/s can be reported.
@@ -69,6 +70,21 @@ export const WORKLOADS: readonly Workload[] = [
 
 /** Streaming workloads time this many consecutive steps per sample (one step is ~10 µs). */
 export const STREAM_STEPS_PER_SAMPLE = 200;
+
+/**
+ * Warm-up samples of a streaming workload (full mode): 25 × 200 = 5000 steps. A stream runs for
+ * thousands of steps, and its first few thousand measure the runtime's start-up instead: in a fresh
+ * Node process a recur W4 step took 20–60 µs over the first 600 steps (the general warm-up) while
+ * V8 compiled the step path and grew its heap, one page fault at a time, and about 3.5 µs once
+ * there (bench/README.md). Every contender, PyTorch included, gets the same warm-up.
+ */
+export const STREAM_WARMUP_SAMPLES = 25;
+
+/** The plan for one workload: streaming workloads warm up for {@link STREAM_WARMUP_SAMPLES}. */
+export function planFor(w: Pick<Workload, 'kind'>, plan: RunPlan): RunPlan {
+  if (w.kind !== 'infer-stream' || plan.warmup === 0) return plan;
+  return { ...plan, warmup: Math.max(plan.warmup, STREAM_WARMUP_SAMPLES) };
+}
 
 /** Deterministic pseudo-random data for the workloads (mulberry32). */
 export function randomData(n: number, seed: number, scale = 1): Float32Array {
