@@ -3,6 +3,7 @@
  * straight from the PyTorch equations (no GEMM, no caches, no shared code with the backend).
  * Used by the tests as an independent oracle and as the function finite differences perturb.
  */
+import { mulberry32 } from '@recur/backend';
 export type Kind = 'rnn-tanh' | 'rnn-relu' | 'lstm' | 'gru';
 
 export interface NaiveParams {
@@ -89,15 +90,6 @@ export function naiveSequence(p: NaiveParams): NaiveResult {
 
 /** Deterministic pseudo-random numbers in [−scale, scale) (mulberry32). */
 export function rand(n: number, seed: number, scale = 1): number[] {
-  let s = seed >>> 0;
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    const u = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    out.push((u * 2 - 1) * scale);
-  }
-  return out;
+  const next = mulberry32(seed);
+  return Array.from({ length: n }, () => (next() * 2 - 1) * scale);
 }

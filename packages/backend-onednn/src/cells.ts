@@ -5,8 +5,8 @@
  * cases take a path of their own).
  */
 import {
-  InvalidArgumentError,
-  ShapeError,
+  cellCacheMeta,
+  checkCellCache,
   resolveCellShape,
   type CellBackwardParams,
   type CellForwardParams,
@@ -54,13 +54,6 @@ function nativeShape(p: CellForwardParams | CellBackwardParams, r: ResolvedCellS
 /** The dims argument of the native cellForward, reused (calls are synchronous; no allocation per step). */
 const DIMS = new Int32Array(9);
 
-/** Same padding pattern (null means every sequence has length T). */
-function sameLengths(a: Int32Array | null, b: Int32Array | null, T: number): boolean {
-  const n = a?.length ?? b?.length ?? 0;
-  for (let i = 0; i < n; i++) if ((a ? (a[i] as number) : T) !== (b ? (b[i] as number) : T)) return false;
-  return true;
-}
-
 /** Run one direction of one layer over the sequence; returns the backward cache when training. */
 export function cellForward(k: KernelContext, store: TensorStore, p: CellForwardParams): Tensor | null {
   // the shared checks ran before this kernel (defineBackend): only the defaults are resolved here
@@ -72,7 +65,7 @@ export function cellForward(k: KernelContext, store: TensorStore, p: CellForward
     const shape = nativeShape(p, r);
     const size = k.call(() => k.addon.cacheSize(k.ctx(), shape));
     cache = store.alloc([size], { elements: size });
-    cache.cacheMeta = { cell: p.cell, T: p.T, B: p.B, I: p.I, H: p.H, reverse: r.reverse, lengths: r.lengths ? r.lengths.slice() : null };
+    cache.cacheMeta = cellCacheMeta(p, r);
   }
   // The forward pass only reads the weights: their versions stay (packed copies remain valid).
   const wIh = readOnlyDataOf(p.wIh, 'weight_ih');
@@ -142,19 +135,7 @@ export function cellBackward(k: KernelContext, p: CellBackwardParams): void {
   const r = resolveCellShape(p); // checked before this kernel (defineBackend)
   const { cell, T, B, I, H } = p;
   const lstm = cell === 'lstm';
-  const meta = p.cache instanceof OnednnTensor ? p.cache.cacheMeta : null;
-  if (meta === null) throw new InvalidArgumentError('cache', 'is not a cache returned by cellForward({ training: true }) on this backend.');
-  if (meta.cell !== cell || meta.T !== T || meta.B !== B || meta.I !== I || meta.H !== H || meta.reverse !== r.reverse) {
-    throw new ShapeError(
-      'cache',
-      `a ${cell} cache for T=${T}, B=${B}, I=${I}, H=${H}${r.reverse ? ', reverse' : ''}`,
-      `a ${meta.cell} cache for T=${meta.T}, B=${meta.B}, I=${meta.I}, H=${meta.H}${meta.reverse ? ', reverse' : ''}`,
-      'Pass the cache from the cellForward call with the same shape and direction.',
-    );
-  }
-  if (!sameLengths(meta.lengths, r.lengths, T)) {
-    throw new InvalidArgumentError('lengths', 'differ from the lengths the forward pass (that made this cache) used. Pass the same lengths to cellBackward.');
-  }
+  checkCellCache(p.cache instanceof OnednnTensor ? p.cache.cacheMeta : null, p, r);
   const shape = nativeShape(p, r);
   const args = {
     cell: shape.cell,

@@ -3,18 +3,7 @@
  * and writes them in place, so upload/read are copies and nothing is pinned). `memory()` counts live
  * tensors and their bytes, which is what leak tests compare.
  */
-import { DisposedTensorError, InvalidArgumentError, OutOfMemoryError, shapeSize, type Tensor } from '@recur/backend';
-
-/** What `cellForward({ training: true })` recorded, checked again by `cellBackward`. */
-export interface CellCacheMeta {
-  readonly cell: string;
-  readonly T: number;
-  readonly B: number;
-  readonly I: number;
-  readonly H: number;
-  readonly reverse: boolean;
-  readonly lengths: Int32Array | null;
-}
+import { DisposedTensorError, InvalidArgumentError, OutOfMemoryError, shapeSize, type CellCacheMeta, type Tensor } from '@recur/backend';
 
 const EMPTY = new Float32Array(0);
 
@@ -36,6 +25,7 @@ export class OnednnTensor implements Tensor {
   /** The buffer (an empty array after dispose, so the memory can be collected). */
   data: Float32Array;
   /** Set on caches returned by `cellForward({ training: true })`. */
+  /** What `cellForward({ training: true })` recorded, checked again by `cellBackward`. */
   cacheMeta: CellCacheMeta | null = null;
   /**
    * Bumped by every access that may write the buffer ({@link dataOf}); only {@link readOnlyDataOf}

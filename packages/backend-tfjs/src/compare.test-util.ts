@@ -2,20 +2,31 @@
  * Test helpers: run the same calls on the tfjs backend and on the float64 CPU reference, and
  * compare with the float32 tolerance of `@recur/backend`.
  */
-import { expect } from 'vitest';
-import { toleranceFor, type Backend, type Tensor } from '@recur/backend';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { mulberry32, toleranceFor, type Backend, type Tensor } from '@recur/backend';
+import { createCpuBackend } from '@recur/backend-cpu';
+import { createTfjsBackend, type TfjsBackend } from './index.js';
+
+/**
+ * Create the backends a test file compares, before its tests (the tfjs cpu engine and the float64
+ * CPU reference), hand them to `set`, and destroy them after.
+ */
+export function withBackendPair(set: (tfb: TfjsBackend, ref: Backend) => void): void {
+  let made: [TfjsBackend, Backend] | null = null;
+  beforeAll(async () => {
+    made = [await createTfjsBackend({ engine: 'cpu' }), createCpuBackend({ precision: 'float64' })];
+    set(...made);
+  });
+  afterAll(() => {
+    made?.[0].destroy();
+    made?.[1].destroy();
+  });
+}
 
 /** A seeded uniform generator in [lo, hi) (mulberry32), so failures reproduce. */
 export function rng(seed: number): (lo?: number, hi?: number) => number {
-  let s = seed >>> 0;
-  return (lo = -1, hi = 1) => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    const u = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    return lo + (hi - lo) * u;
-  };
+  const next = mulberry32(seed);
+  return (lo = -1, hi = 1) => lo + (hi - lo) * next();
 }
 
 /** `n` values from `r`. */

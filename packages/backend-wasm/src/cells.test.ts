@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CELL_KINDS, GATE_COUNT, InvalidArgumentError, type Backend, type CellKind, type Tensor } from '@recur/backend';
+import { CELL_KINDS, GATE_COUNT, InvalidArgumentError, ShapeError, type Backend, type CellKind, type Tensor } from '@recur/backend';
 import { createWasmBackend } from './index.js';
 import { kernelBuilds } from './testing/kernel-builds.js';
 import { expectClose, randArray, rng } from './testing/compare.js';
@@ -189,9 +189,15 @@ for (const build of kernelBuilds()) describe(`wasm cellForward / cellBackward vs
     const x = mk([T, B, I]), wIh = mk([3 * H, I]), wHh = mk([3 * H, H]), y = mk([T, B, H]), hN = mk([B, H]);
     const cache = backend.cellForward({ cell: 'gru', T, B, I, H, x, wIh, wHh, bIh: null, bHh: null, h0: null, y, hN, training: true })!;
     const dW = mk([4 * H, I]), dWh = mk([4 * H, H]), w4 = mk([4 * H, I]), wh4 = mk([4 * H, H]), cN = mk([B, H]);
+    // the shared check (@recur/backend checkCellCache), as on every backend: cell, shape, direction, lengths
     expect(() =>
       backend.cellBackward({ cell: 'lstm', T, B, I, H, x, wIh: w4, wHh: wh4, bIh: null, bHh: null, h0: null, cache, dy: y, dx: null, dWih: dW, dWhh: dWh, dbIh: null, dbHh: null }),
-    ).toThrow(InvalidArgumentError);
-    for (const t of [x, wIh, wHh, y, hN, cache, dW, dWh, w4, wh4, cN]) backend.dispose(t);
+    ).toThrow(ShapeError);
+    const dWg = mk([3 * H, I]), dWhg = mk([3 * H, H]);
+    const gru = { cell: 'gru' as const, T, B, I, H, x, wIh, wHh, bIh: null, bHh: null, h0: null, cache, dy: y, dx: null, dWih: dWg, dWhh: dWhg, dbIh: null, dbHh: null };
+    expect(() => backend.cellBackward({ ...gru, reverse: true })).toThrow(/a gru cache for T=2, B=2, I=2, H=3, reverse/);
+    expect(() => backend.cellBackward({ ...gru, lengths: Int32Array.from([2, 1]) })).toThrow(InvalidArgumentError);
+    expect(() => backend.cellBackward(gru)).not.toThrow();
+    for (const t of [x, wIh, wHh, y, hN, cache, dW, dWh, w4, wh4, cN, dWg, dWhg]) backend.dispose(t);
   });
 });

@@ -3,12 +3,12 @@
  * the backend. JS passes byte offsets to one kernel call per operation; a whole recurrent sequence
  * is one call.
  */
-import { OutOfMemoryError, checkTensor, shapeSize, type MemoryInfo, type Tensor } from '@recur/backend';
+import { OutOfMemoryError, checkTensor, shapeSize, type CellCacheMeta, type MemoryInfo, type Tensor } from '@recur/backend';
 import { LinearAllocator } from './allocator.js';
 import type { KernelExports } from './kernel-exports.js';
 import type { KernelBuild } from './load-wasm.js';
 import { CONTROL_BYTES, WorkerPool, type PoolKernel } from './worker-pool.js';
-import { WasmTensor, type CacheInfo } from './wasm-tensor.js';
+import { WasmTensor } from './wasm-tensor.js';
 
 let instanceCounter = 0;
 
@@ -33,7 +33,7 @@ export class WasmContext {
   private lensPtr = 0;
   private lensCap = 0;
   /** What cellForward recorded about each training cache it returned. */
-  readonly caches = new WeakMap<Tensor, CacheInfo>();
+  readonly caches = new WeakMap<Tensor, CellCacheMeta>();
   private viewGeneration = 0;
   /** The worker pool (null on one thread). */
   pool: WorkerPool | null = null;

@@ -16,12 +16,3 @@ export class WasmTensor implements Tensor {
     public ptr: number,
   ) {}
 }
-
-/** What `cellForward` recorded about a training cache, checked again by `cellBackward`. */
-export interface CacheInfo {
-  readonly cell: string;
-  readonly T: number;
-  readonly B: number;
-  readonly I: number;
-  readonly H: number;
-}

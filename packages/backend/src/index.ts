@@ -99,6 +99,7 @@ export {
 } from './validate.js';
 export { checked, isChecked } from './checked.js';
 export { composeSequence } from './compose-sequence.js';
+export { mulberry32 } from './random.js';
 export {
   defineBackend,
   type BackendDefinition,

@@ -1,6 +1,7 @@
 /**
  * Seeded random numbers, so every backend sees exactly the same inputs and a failure reproduces.
  */
+import { mulberry32 } from '@recur/backend';
 
 /** A deterministic uniform generator in [0, 1) (mulberry32). */
 export interface Rng {
@@ -14,14 +15,7 @@ export interface Rng {
 
 /** Create a seeded generator. The same seed always yields the same sequence. */
 export function createRng(seed: number): Rng {
-  let a = seed >>> 0 || 0x9e3779b9;
-  const next = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed >>> 0 || 0x9e3779b9);
   return {
     next,
     uniform: (lo, hi) => lo + (hi - lo) * next(),

@@ -49,5 +49,5 @@ export { CSV_NON_FINITE, CSV_NUMBER, readCsv, readCsvChunks, type CsvOptions, ty
 export { Vocabulary, type VocabularyBuildOptions, type VocabularyJSON } from './vocabulary';
 export { Tokenizer, CharTokenizer, WordTokenizer, tokenizerFromJSON, type TokenizerJSON } from './tokenizers';
 export { languageModelBatches, oneHot, type LmBatchOptions, type LmBatch, type LmBatches } from './lm-batches';
-export { mulberry32 } from './random';
+export { mulberry32 } from '@recur/backend';
 export { MAX_SCALER_COLUMNS, MAX_VOCABULARY_SIZE, parseSaved, scalerJsonSchema, tokenizerJsonSchema, vocabularyJsonSchema } from './saved-schemas';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { SeededPermutation, mulberry32 } from './random';
+import { mulberry32 } from '@recur/backend';
+import { SeededPermutation } from './random';
 
 describe('SeededPermutation', () => {
   it('is a bijection of [0, n) for many sizes, deterministic per seed', () => {

@@ -6,18 +6,7 @@
  * of a pseudo-random permutation of [0, N) on the fly (a 4-round Feistel network over the
  * next even power of two, with cycle walking back into [0, N)), so shuffling costs O(1) memory.
  */
-
-/** A function returning uniform floats in [0, 1), deterministic for a given seed (mulberry32). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '@recur/backend';
 
 /** murmur3's 32-bit finaliser: a fast, well-mixing hash of a 32-bit integer. */
 function fmix32(h: number): number {

@@ -3,22 +3,17 @@
  * cell kind, both directions, padding (lengths), strided outputs (bidirectional layout) and
  * accumulation into pre-filled gradients. Also: no tfjs tensor leaks per step or per sequence.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CELL_KINDS, GATE_COUNT, InvalidArgumentError, ShapeError, type Backend, type CellKind, type Tensor } from '@recur/backend';
-import { createCpuBackend } from '@recur/backend-cpu';
-import { createTfjsBackend, type TfjsBackend } from '../index.js';
-import { expectPairClose, randomArray, rng, upload2, type Pair } from '../compare.test-util.js';
+import type { TfjsBackend } from '../index.js';
+import { expectPairClose, type Pair, randomArray, rng, upload2, withBackendPair } from '../compare.test-util.js';
 
 let tfb: TfjsBackend;
 let ref: Backend;
 
-beforeAll(async () => {
-  tfb = await createTfjsBackend({ engine: 'cpu' });
-  ref = createCpuBackend({ precision: 'float64' });
-});
-afterAll(() => {
-  tfb.destroy();
-  ref.destroy();
+withBackendPair((t, c) => {
+  tfb = t;
+  ref = c;
 });
 
 interface Case {

@@ -1,21 +1,16 @@
 /** GEMM, copy and the vector kernels on the tfjs cpu engine against the float64 CPU reference. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BackendMismatchError, DisposedTensorError, InvalidArgumentError, ShapeError, type Backend } from '@recur/backend';
-import { createCpuBackend } from '@recur/backend-cpu';
-import { createTfjsBackend, type TfjsBackend } from '../index.js';
-import { expectPairClose, randomArray, rng, upload2, type Pair } from '../compare.test-util.js';
+import type { TfjsBackend } from '../index.js';
+import { expectPairClose, type Pair, randomArray, rng, upload2, withBackendPair } from '../compare.test-util.js';
 
 let tfb: TfjsBackend;
 let ref: Backend;
 const r = rng(42);
 
-beforeAll(async () => {
-  tfb = await createTfjsBackend({ engine: 'cpu' });
-  ref = createCpuBackend({ precision: 'float64' });
-});
-afterAll(() => {
-  tfb.destroy();
-  ref.destroy();
+withBackendPair((t, c) => {
+  tfb = t;
+  ref = c;
 });
 
 const rand = (shape: number[]): Pair => upload2(tfb, ref, randomArray(r, shape.reduce((a, b) => a * b, 1)), shape);

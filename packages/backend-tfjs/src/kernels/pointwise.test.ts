@@ -1,21 +1,16 @@
 /** Activations, their backward, and softmax against the float64 CPU reference. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError, type ActivationKind, type Backend } from '@recur/backend';
-import { createCpuBackend } from '@recur/backend-cpu';
-import { createTfjsBackend, type TfjsBackend } from '../index.js';
-import { expectPairClose, randomArray, rng, upload2 } from '../compare.test-util.js';
+import type { TfjsBackend } from '../index.js';
+import { expectPairClose, randomArray, rng, upload2, withBackendPair } from '../compare.test-util.js';
 
 let tfb: TfjsBackend;
 let ref: Backend;
 const r = rng(3);
 
-beforeAll(async () => {
-  tfb = await createTfjsBackend({ engine: 'cpu' });
-  ref = createCpuBackend({ precision: 'float64' });
-});
-afterAll(() => {
-  tfb.destroy();
-  ref.destroy();
+withBackendPair((t, c) => {
+  tfb = t;
+  ref = c;
 });
 
 describe.each(['identity', 'tanh', 'sigmoid', 'relu'] as ActivationKind[])('activation %s', (op) => {

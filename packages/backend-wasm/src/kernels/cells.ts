@@ -4,8 +4,9 @@
  * Threads section). Kept here: the 2 GiB problem-size limit and the cache-matches-shape check.
  */
 import {
-  InvalidArgumentError,
   OutOfMemoryError,
+  cellCacheMeta,
+  checkCellCache,
   resolveCellShape,
   type CellBackwardParams,
   type CellForwardParams,
@@ -32,7 +33,7 @@ export function cellForward(c: WasmContext, p: CellForwardParams): Tensor | null
   checkProblemSize(c, r.G, T, B, I, H);
   if (training) {
     cache = c.newTensor([c.k.cacheFloats(kind, T, B, H)]);
-    c.caches.set(cache, { cell: p.cell, T, B, I, H });
+    c.caches.set(cache, cellCacheMeta(p, r));
   }
   const lens = c.lengths(r.lengths, B);
   const nt = c.threadsFor(r.G, B, H);
@@ -57,16 +58,7 @@ export function cellForward(c: WasmContext, p: CellForwardParams): Tensor | null
 export function cellBackward(c: WasmContext, p: CellBackwardParams): void {
   const r = resolveCellShape(p); // checked before this kernel (defineBackend)
   const { T, B, I, H } = p;
-  const info = c.caches.get(p.cache);
-  if (!info) {
-    throw new InvalidArgumentError('cache', 'is not a cache returned by this backend\'s cellForward with training: true.');
-  }
-  if (info.cell !== p.cell || info.T !== T || info.B !== B || info.I !== I || info.H !== H) {
-    throw new InvalidArgumentError(
-      'cache',
-      `was made by cellForward for ${info.cell} T=${info.T} B=${info.B} I=${info.I} H=${info.H}, but backward was called for ${p.cell} T=${T} B=${B} I=${I} H=${H}.`,
-    );
-  }
+  checkCellCache(c.caches.get(p.cache) ?? null, p, r);
   const kind = CELL_CODE[p.cell];
   const lstm = kind === 2;
   checkProblemSize(c, r.G, T, B, I, H);

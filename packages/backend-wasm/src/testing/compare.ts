@@ -1,17 +1,11 @@
 /** Test support: seeded random data and tolerance comparison (float32 vs a float64 reference). */
 import { expect } from 'vitest';
+import { mulberry32 } from '@recur/backend';
 
 /** Deterministic uniform numbers in [lo, hi) (mulberry32). */
 export function rng(seed: number): (lo?: number, hi?: number) => number {
-  let s = seed >>> 0;
-  return (lo = -1, hi = 1) => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    const u = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    return lo + (hi - lo) * u;
-  };
+  const next = mulberry32(seed);
+  return (lo = -1, hi = 1) => lo + (hi - lo) * next();
 }
 
 /** n random numbers in [lo, hi). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ModelFormatError } from './errors.js';
+import { expectFormatError } from './format-error.test-util.js';
 import { fromKerasWeights, type KerasRecurrentWeights } from './keras.js';
 
 /** A tensor whose value encodes its position: v[r, c] = r * 1000 + c (so mappings can be checked exactly). */
@@ -19,16 +19,6 @@ function layer(I: number, H: number, G: number, bias: number[] | null, base = 0)
   };
 }
 
-function expectFormatError(fn: () => unknown, pattern: RegExp): void {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught).toBeInstanceOf(ModelFormatError);
-  expect((caught as Error).message).toMatch(pattern);
-}
 
 describe('fromKerasWeights', () => {
   it('LSTM: transposes, keeps gate order i,f,c,o, puts the single bias in bias_ih and zeros bias_hh', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ModelFormatError } from './errors.js';
+import { expectFormatError } from './format-error.test-util.js';
 import { decodeSafetensors, encodeSafetensors } from './safetensors.js';
 import type { TensorDict } from './tensor-dict.js';
 
@@ -36,17 +37,6 @@ function rawFile(header: unknown, data: Uint8Array, pad = true): Uint8Array {
   return out;
 }
 
-function expectFormatError(fn: () => unknown, pattern: RegExp): void {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught).toBeInstanceOf(ModelFormatError);
-  expect((caught as ModelFormatError).code).toBe('E_MODEL_FORMAT');
-  expect((caught as Error).message).toMatch(pattern);
-}
 
 describe('safetensors codec', () => {
   it('round-trips bit-identically, including NaN payloads, -0 and Inf', () => {

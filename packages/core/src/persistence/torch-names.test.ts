@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ModelFormatError } from './errors.js';
+import { expectFormatError } from './format-error.test-util.js';
 import type { TensorDict } from './tensor-dict.js';
 import { fromTorchStateDict, renameToTorch } from './torch-names.js';
 
@@ -31,16 +31,6 @@ function torchDict(opts: { G: number; I: number; H: number; L: number; D: number
   return out;
 }
 
-function expectFormatError(fn: () => unknown, pattern: RegExp): void {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught).toBeInstanceOf(ModelFormatError);
-  expect((caught as Error).message).toMatch(pattern);
-}
 
 describe('fromTorchStateDict: inference', () => {
   it('infers a 2-layer LSTM with a head', () => {

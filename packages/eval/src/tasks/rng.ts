@@ -2,7 +2,7 @@
  * A small seeded PRNG (mulberry32) so synthetic tasks are reproducible across runs, platforms and
  * backends. Not cryptographic.
  */
-import { InvalidArgumentError } from '@recur/backend';
+import { InvalidArgumentError, mulberry32 } from '@recur/backend';
 
 /** A seeded source of uniform numbers in [0, 1). */
 export interface Rng {
@@ -15,13 +15,6 @@ export interface Rng {
 /** mulberry32 over a 32-bit state, seeded with any integer. */
 export function createRng(seed: number): Rng {
   if (!Number.isInteger(seed)) throw new InvalidArgumentError('seed', `must be an integer; got ${String(seed)}.`);
-  let a = seed >>> 0;
-  const next = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   return { next, int: (n: number) => Math.floor(next() * n) };
 }
