@@ -1,7 +1,8 @@
 /**
  * Architecture rules checked in CI (`.ci/run`, step "architecture"): no import cycle anywhere
  * (type-only imports included), and no package importing one above it in the layering of
- * docs/design.md §2:  backend ← backend-*  and  core ← data, eval ← apps.
+ * docs/design.md §2:  backend ← backend-*  and  core ← data, eval ← apps; native (what the Node-API
+ * backends share) sits beside backend, below the backends.
  * Test files may use test helpers from higher layers (a backend's conformance test imports
  * @recur/conformance), so the layering rules skip them; the cycle rule does not.
  */
@@ -28,14 +29,20 @@ module.exports = {
     above(
       'backend-is-the-bottom',
       '^packages/backend/',
-      '^(packages/(backend-[^/]+|core|data|datasets|eval|onnx|conformance)|apps|examples|bench)/',
+      '^(packages/(backend-[^/]+|core|data|datasets|eval|onnx|conformance|native)|apps|examples|bench)/',
       '@recur/backend is the contract: it imports no other recur package.',
+    ),
+    above(
+      'native-is-a-bottom-layer',
+      '^packages/native/',
+      '^(packages/(backend-[^/]+|core|data|datasets|eval|onnx|conformance)|apps|examples|bench)/',
+      '@recur/native (what the Node-API backends share) imports only @recur/backend.',
     ),
     above(
       'backends-import-only-the-contract',
       '^packages/backend-[^/]+/',
       '^(packages/(core|data|datasets|eval|onnx|conformance)|apps|examples|bench)/',
-      'A backend imports only @recur/backend (docs/design.md §2).',
+      'A backend imports only @recur/backend (docs/design.md §2), and a Node-API backend @recur/native.',
     ),
     {
       name: 'backends-do-not-import-each-other',

@@ -18,38 +18,27 @@
 //   RECUR_CUDA_REQUIRE=1      fail (exit 1) instead of skipping when the addon cannot be built
 //   CXX                       host C++ compiler (default: c++)
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, realpathSync, statSync, writeFileSync } from 'node:fs';
-import { delimiter, dirname, join, resolve } from 'node:path';
+import { existsSync, readdirSync, realpathSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const pkgDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const nativeDir = join(pkgDir, 'native');
-const outDir = resolve(process.env.RECUR_CUDA_BUILD_DIR || join(pkgDir, 'build'));
-const releaseDir = join(outDir, 'Release');
-const objDir = join(outDir, 'obj');
-const addonPath = join(releaseDir, 'recur_cuda.node');
-const statusPath = join(outDir, 'addon-status.json');
-const require_ = process.env.RECUR_CUDA_REQUIRE === '1';
 const HOW =
   'Set CUDA_HOME to a CUDA toolkit (nvcc in $CUDA_HOME/bin) and, if cuBLAS is not inside it, CUBLAS_HOME to a directory with include/cublas_v2.h and lib/libcublas.so (e.g. `pip install --no-deps --target DIR nvidia-cublas` then CUBLAS_HOME=DIR/nvidia/cu13), then run `pnpm --filter @recur/backend-cuda build`.';
 
-function writeStatus(status) {
-  mkdirSync(outDir, { recursive: true });
-  writeFileSync(statusPath, JSON.stringify({ ...status, time: new Date().toISOString() }, null, 2) + '\n');
+// The shared build steps (status file, one-line skips, up-to-date check, compiler runs) live in
+// @recur/native, which `pnpm build` builds first.
+let native;
+try {
+  native = await import('@recur/native');
+} catch (e) {
+  console.log(`[@recur/backend-cuda] native addon not built: @recur/native, which the build uses, is not built (${e instanceof Error ? e.message.split('\n')[0] : e}). Run \`pnpm --filter @recur/backend-cuda... build\` (the package and what it depends on).`);
+  process.exit(process.env.RECUR_CUDA_REQUIRE === '1' ? 1 : 0);
 }
-
-function skip(reason) {
-  writeStatus({ built: existsSync(addonPath), reason, keptEarlierBuild: existsSync(addonPath) });
-  console.log(`[@recur/backend-cuda] native addon not built: ${reason}. ${HOW}`);
-  process.exit(require_ ? 1 : 0);
-}
-
-function which(cmd) {
-  for (const dir of (process.env.PATH || '').split(delimiter)) {
-    if (dir && existsSync(join(dir, cmd))) return join(dir, cmd);
-  }
-  return null;
-}
+const { AddonBuild, findNodeApiHeaders, which } = native;
+const build = new AddonBuild({ packageName: '@recur/backend-cuda', packageDir: pkgDir, addonFile: 'recur_cuda.node', envPrefix: 'RECUR_CUDA', howToInstall: HOW });
+const skip = (reason) => build.skip(reason);
 
 function firstExisting(paths) {
   return paths.find((p) => p && existsSync(p)) ?? null;
@@ -102,15 +91,8 @@ if (!cublasInclude || !cublasLib) {
   );
 }
 
-const nodeInclude = firstExisting([
-  process.env.NODE_API_HEADERS,
-  join(dirname(process.execPath), '..', 'include', 'node'),
-  '/usr/include/node',
-  '/usr/local/include/node',
-]);
-if (!nodeInclude || !existsSync(join(nodeInclude, 'node_api.h'))) {
-  skip('the Node-API headers (node_api.h) were not found; set NODE_API_HEADERS to the directory that holds them');
-}
+const nodeInclude = findNodeApiHeaders();
+if (!nodeInclude) skip('the Node-API headers (node_api.h) were not found; set NODE_API_HEADERS to the directory that holds them');
 const cxx = process.env.CXX || which('c++') || which('g++');
 if (!cxx) skip('no host C++ compiler (c++ or g++, or set CXX)');
 
@@ -119,30 +101,14 @@ const archs = (process.env.RECUR_CUDA_ARCHS || '80;90').split(/[;,\s]+/).filter(
 const sources = ['kernels.cu', 'context.cc', 'gemm.cc', 'sequence.cc', 'addon.cc'];
 const headers = ['common.h', 'kernels.h', 'cell-math.h', 'train-math.h', 'context.h', 'sequence.h'];
 const inputs = [...sources, ...headers].map((f) => join(nativeDir, f)).concat(fileURLToPath(import.meta.url));
-const newestInput = Math.max(...inputs.map((f) => statSync(f).mtimeMs));
 const config = { nvcc, cudaHome, cublasInclude: dirname(cublasInclude), cublasLib: join(...cublasLib), archs, nodeInclude, cxx };
 
-if (existsSync(addonPath) && statSync(addonPath).mtimeMs > newestInput && process.env.RECUR_CUDA_FORCE !== '1') {
-  writeStatus({ built: true, upToDate: true, ...config });
-  console.log(`[@recur/backend-cuda] native addon is up to date: ${addonPath}`);
-  process.exit(0);
-}
-
-mkdirSync(releaseDir, { recursive: true });
-mkdirSync(objDir, { recursive: true });
+build.exitIfUpToDate(inputs, config);
 const includes = [`-I${cudaInclude}`, `-I${dirname(cublasInclude)}`, `-I${nodeInclude}`];
 const defines = ['-DNODE_GYP_MODULE_NAME=recur_cuda', '-DNAPI_VERSION=8'];
 
-function run(cmd, args) {
-  const r = spawnSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
-  if (r.status !== 0) {
-    const out = `${r.stdout || ''}${r.stderr || ''}${r.error ? String(r.error) : ''}`.trim();
-    console.error(out);
-    writeStatus({ built: false, reason: `compiling the addon failed: ${cmd} ${args.join(' ')}\n${out.slice(0, 4000)}`, ...config });
-    console.log(`[@recur/backend-cuda] native addon not built: the compiler failed (see above and ${statusPath}).`);
-    process.exit(require_ ? 1 : 0);
-  }
-}
+const run = (cmd, args) => build.run(cmd, args, config);
+const objDir = build.objDir;
 
 const t0 = Date.now();
 const gencode = archs.flatMap((a) => ['-gencode', `arch=compute_${a},code=sm_${a}`]);
@@ -158,7 +124,7 @@ const rpaths = [cublasDir, ...(cudartStatic ? [] : [cudartShared[0]])].map((d) =
 run(cxx, [
   '-shared',
   '-o',
-  addonPath,
+  build.addonPath,
   ...['kernels.o', 'context.o', 'gemm.o', 'sequence.o', 'addon.o'].map((o) => join(objDir, o)),
   ...cudart,
   '-L',
@@ -169,5 +135,4 @@ run(cxx, [
   '-ldl',
   '-lrt',
 ]);
-writeStatus({ built: true, ...config, seconds: (Date.now() - t0) / 1000 });
-console.log(`[@recur/backend-cuda] built ${addonPath} in ${((Date.now() - t0) / 1000).toFixed(1)} s (sm_${archs.join(', sm_')} + PTX ${last})`);
+build.finish(config, t0, `(sm_${archs.join(', sm_')} + PTX ${last})`);

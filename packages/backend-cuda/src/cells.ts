@@ -3,30 +3,17 @@
  * call that runs the whole sequence on the device (cuBLAS input projection for all T·B rows, then a
  * loop of recurrent GEMM + fused step kernel per timestep; see native/sequence.cc).
  */
-import {
-  cellCacheMeta,
-  checkCellBackward,
-  checkCellCache,
-  checkCellForward,
-  type CellBackwardParams,
-  type CellForwardParams,
-  type CellKind,
-  type Tensor,
-} from '@recur/backend';
+import { cellCacheMeta, checkCellCache, resolveCellShape, type CellBackwardParams, type CellForwardParams, type Tensor } from '@recur/backend';
+import { nativeCellShape } from '@recur/native';
 import type { KernelContext } from './context.js';
 import { CudaTensor, optPtr, ptrOf, type TensorStore } from './cuda-tensor.js';
-import type { NativeCellShape } from './native.js';
-
-const CELL_CODES: Readonly<Record<CellKind, number>> = { 'rnn-tanh': 0, 'rnn-relu': 1, lstm: 2, gru: 3 };
 
 
 /** Run one direction of one layer over the sequence; returns the backward cache when training. */
 export function cellForward(k: KernelContext, store: TensorStore, p: CellForwardParams): Tensor | null {
-  const self = { id: k.id, name: k.name };
-  const r = checkCellForward(self, p);
-  const { cell, T, B, I, H } = p;
-  const lstm = cell === 'lstm';
-  const shape: NativeCellShape = { cell: CELL_CODES[cell], T, B, I, H, reverse: r.reverse, yStride: r.yStride, yOffset: r.yOffset, lengths: r.lengths };
+  const r = resolveCellShape(p); // the shared checks ran before this kernel (defineBackend)
+  const lstm = p.cell === 'lstm';
+  const shape = nativeCellShape(p, r);
   const args = {
     ...shape,
     x: ptrOf(p.x, 'x'),
@@ -56,13 +43,10 @@ export function cellForward(k: KernelContext, store: TensorStore, p: CellForward
 
 /** Backpropagation through time over the sequence `cellForward` ran (gradients accumulate). */
 export function cellBackward(k: KernelContext, p: CellBackwardParams): void {
-  const self = { id: k.id, name: k.name };
-  const r = checkCellBackward(self, p);
-  const { cell, T, B, I, H } = p;
-  const lstm = cell === 'lstm';
-  const meta = p.cache instanceof CudaTensor ? p.cache.cacheMeta : null;
-  checkCellCache(meta, p, r);
-  const shape: NativeCellShape = { cell: CELL_CODES[cell], T, B, I, H, reverse: r.reverse, yStride: r.yStride, yOffset: r.yOffset, lengths: r.lengths };
+  const r = resolveCellShape(p); // the shared checks ran before this kernel (defineBackend)
+  const lstm = p.cell === 'lstm';
+  checkCellCache(p.cache instanceof CudaTensor ? p.cache.cacheMeta : null, p, r);
+  const shape = nativeCellShape(p, r);
   const args = {
     ...shape,
     x: ptrOf(p.x, 'x'),

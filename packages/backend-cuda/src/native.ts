@@ -3,10 +3,7 @@
  * When the addon is absent, the reason recorded by the build (`build/addon-status.json`) becomes the
  * reason the `cuda` backend is unavailable.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { createAddonLoader, type AddonLoad as NativeAddonLoad, type NativeCellShape } from '@recur/native';
 
 /** An opaque CUDA context (stream, cuBLAS handle, memory pool) owned by the addon. */
 export type NativeContext = { readonly __brand: 'recur-cuda-context' };
@@ -38,19 +35,6 @@ export interface NativeInfo {
 
 /** Device pointers are plain numbers (0 = null). */
 export type Ptr = number;
-
-/** Arguments of the native cell kernels (cell: 0 rnn-tanh, 1 rnn-relu, 2 lstm, 3 gru). */
-export interface NativeCellShape {
-  readonly cell: number;
-  readonly T: number;
-  readonly B: number;
-  readonly I: number;
-  readonly H: number;
-  readonly reverse: boolean;
-  readonly yStride: number;
-  readonly yOffset: number;
-  readonly lengths: Int32Array | null;
-}
 
 /** The functions `recur_cuda.node` exports (see native/addon.cc). */
 export interface NativeAddon {
@@ -105,62 +89,22 @@ export interface NativeAddon {
 }
 
 /** The result of trying to load the addon. */
-export type AddonLoad = { readonly ok: true; readonly addon: NativeAddon; readonly path: string } | { readonly ok: false; readonly reason: string; readonly path: string };
+export type AddonLoad = NativeAddonLoad<NativeAddon>;
 
-/** The package root (this file is src/native.ts, or bundled into dist/index.*). */
-function packageRoot(): string {
-  return resolve(dirname(fileURLToPath(import.meta.url)), '..');
-}
-
-/** Where the addon and the build status live (`RECUR_CUDA_ADDON` overrides the addon path). */
-export function addonPaths(): { addon: string; status: string } {
-  const root = packageRoot();
-  const addon = process.env.RECUR_CUDA_ADDON ? resolve(process.env.RECUR_CUDA_ADDON) : join(root, 'build', 'Release', 'recur_cuda.node');
-  return { addon, status: join(dirname(dirname(addon)), 'addon-status.json') };
-}
-
-/** The reason the build recorded for not building the addon, if any. */
-function recordedReason(statusPath: string): string | null {
-  if (!existsSync(statusPath)) return null;
-  try {
-    const status = JSON.parse(readFileSync(statusPath, 'utf8')) as { built?: boolean; reason?: string };
-    return typeof status.reason === 'string' && status.reason.length > 0 ? status.reason : null;
-  } catch {
-    return null;
-  }
-}
 
 const REQUIRED: readonly (keyof NativeAddon)[] = ['probe', 'create', 'destroy', 'alloc', 'free', 'read', 'sync', 'gemm', 'cellForward', 'cellBackward'];
 
+const loader = createAddonLoader<NativeAddon>({
+  moduleUrl: import.meta.url,
+  file: 'recur_cuda.node',
+  envVar: 'RECUR_CUDA_ADDON',
+  required: REQUIRED,
+  buildHint: 'run `pnpm --filter @recur/backend-cuda build` on a machine with nvcc and cuBLAS',
+});
+
+/** Where the addon and the build status live (`RECUR_CUDA_ADDON` overrides the addon path). */
+export const addonPaths = loader.paths;
 /** Try to load the addon at `addonPath` (never throws). */
-export function loadAddonFrom(addonPath: string, statusPath: string): AddonLoad {
-  if (!existsSync(addonPath)) {
-    const why = recordedReason(statusPath);
-    return {
-      ok: false,
-      path: addonPath,
-      reason: `the native addon is not built (${why ?? `${addonPath} does not exist; run \`pnpm --filter @recur/backend-cuda build\` on a machine with nvcc and cuBLAS`})`,
-    };
-  }
-  try {
-    const req = createRequire(import.meta.url);
-    const addon = req(addonPath) as NativeAddon;
-    const missing = REQUIRED.filter((k) => typeof addon[k] !== 'function');
-    if (missing.length > 0) return { ok: false, path: addonPath, reason: `the native addon at ${addonPath} lacks ${missing.join(', ')}; rebuild it` };
-    return { ok: true, addon, path: addonPath };
-  } catch (e) {
-    const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
-    return { ok: false, path: addonPath, reason: `the native addon at ${addonPath} failed to load: ${msg}` };
-  }
-}
-
-let cached: AddonLoad | undefined;
-
+export const loadAddonFrom = loader.loadFrom;
 /** Load the addon once per process. */
-export function loadAddon(): AddonLoad {
-  if (cached === undefined) {
-    const { addon, status } = addonPaths();
-    cached = loadAddonFrom(addon, status);
-  }
-  return cached;
-}
+export const loadAddon = loader.load;

@@ -15,39 +15,27 @@
 //   RECUR_ONEDNN_REQUIRE=1 fail (exit 1) instead of skipping when the addon cannot be built
 //   RECUR_ONEDNN_FORCE=1   rebuild even when the addon is newer than its sources
 //   CXX                    C++ compiler (default: c++, then g++, then clang++)
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { delimiter, dirname, join, resolve } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const pkgDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const nativeDir = join(pkgDir, 'native');
-const outDir = resolve(process.env.RECUR_ONEDNN_BUILD_DIR || join(pkgDir, 'build'));
-const releaseDir = join(outDir, 'Release');
-const objDir = join(outDir, 'obj');
-const addonPath = join(releaseDir, 'recur_onednn.node');
-const statusPath = join(outDir, 'addon-status.json');
-const requireBuild = process.env.RECUR_ONEDNN_REQUIRE === '1';
 const HOW =
   'Install oneDNN (Debian/Ubuntu: `apt-get install libdnnl-dev`; macOS: `brew install onednn`; conda: `conda install -c conda-forge onednn`) or set ONEDNN_HOME to its prefix, then run `pnpm --filter @recur/backend-onednn build`.';
 
-function writeStatus(status) {
-  mkdirSync(outDir, { recursive: true });
-  writeFileSync(statusPath, JSON.stringify({ ...status, time: new Date().toISOString() }, null, 2) + '\n');
+// The shared build steps (status file, one-line skips, up-to-date check, compiler runs) live in
+// @recur/native, which `pnpm build` builds first.
+let native;
+try {
+  native = await import('@recur/native');
+} catch (e) {
+  console.log(`[@recur/backend-onednn] native addon not built: @recur/native, which the build uses, is not built (${e instanceof Error ? e.message.split('\n')[0] : e}). Run \`pnpm --filter @recur/backend-onednn... build\` (the package and what it depends on).`);
+  process.exit(process.env.RECUR_ONEDNN_REQUIRE === '1' ? 1 : 0);
 }
-
-function skip(reason) {
-  writeStatus({ built: existsSync(addonPath), reason, keptEarlierBuild: existsSync(addonPath) });
-  console.log(`[@recur/backend-onednn] native addon not built: ${reason}. ${HOW}`);
-  process.exit(requireBuild ? 1 : 0);
-}
-
-function which(cmd) {
-  for (const dir of (process.env.PATH || '').split(delimiter)) {
-    if (dir && existsSync(join(dir, cmd))) return join(dir, cmd);
-  }
-  return null;
-}
+const { AddonBuild, findNodeApiHeaders, which } = native;
+const build = new AddonBuild({ packageName: '@recur/backend-onednn', packageDir: pkgDir, addonFile: 'recur_onednn.node', envPrefix: 'RECUR_ONEDNN', howToInstall: HOW });
+const skip = (reason) => build.skip(reason);
 
 // ---- locate oneDNN ------------------------------------------------------------------------------------
 const home = process.env.ONEDNN_HOME ? resolve(process.env.ONEDNN_HOME) : null;
@@ -61,9 +49,7 @@ const libDirs = [join(prefix, 'lib'), join(prefix, 'lib64'), join(prefix, 'lib',
 const libDir = libDirs.find((d) => existsSync(d) && readdirSync(d).some((f) => libNames.includes(f) || f.startsWith('libdnnl.so.')));
 if (!libDir) skip(`libdnnl was not found in ${libDirs.join(', ')} (the oneDNN headers are at ${prefix}/include)`);
 
-const nodeInclude = [process.env.NODE_API_HEADERS, join(dirname(process.execPath), '..', 'include', 'node'), '/usr/include/node', '/usr/local/include/node'].find(
-  (d) => d && existsSync(join(d, 'node_api.h')),
-);
+const nodeInclude = findNodeApiHeaders();
 if (!nodeInclude) skip('the Node-API headers (node_api.h) were not found; set NODE_API_HEADERS to the directory that holds them');
 const cxx = process.env.CXX || which('c++') || which('g++') || which('clang++');
 if (!cxx) skip('no C++ compiler was found (install g++ or clang++, or set CXX)');
@@ -72,17 +58,9 @@ if (!cxx) skip('no C++ compiler was found (install g++ or clang++, or set CXX)')
 const sources = ['kernels.cc', 'gemm.cc', 'vector-math.cc', 'packed-matvec.cc', 'short-forward.cc', 'rnn.cc', 'addon.cc'];
 const headers = ['common.h', 'kernels.h', 'gemm.h', 'vector-math.h', 'packed-matvec.h', 'short-forward.h', 'rnn.h'];
 const inputs = [...sources, ...headers].map((f) => join(nativeDir, f)).concat(fileURLToPath(import.meta.url));
-const newestInput = Math.max(...inputs.map((f) => statSync(f).mtimeMs));
 const config = { cxx, onednnPrefix: prefix, onednnLib: libDir, nodeInclude };
 
-if (existsSync(addonPath) && statSync(addonPath).mtimeMs > newestInput && process.env.RECUR_ONEDNN_FORCE !== '1') {
-  writeStatus({ built: true, upToDate: true, ...config });
-  console.log(`[@recur/backend-onednn] native addon is up to date: ${addonPath}`);
-  process.exit(0);
-}
-
-mkdirSync(releaseDir, { recursive: true });
-mkdirSync(objDir, { recursive: true });
+build.exitIfUpToDate(inputs, config);
 // glibc's vector math library (SIMD expf / tanhf for the streaming path), on x86-64 Linux.
 const libmvec =
   process.platform === 'linux' && process.arch === 'x64'
@@ -91,25 +69,15 @@ const libmvec =
 const includes = [`-I${join(prefix, 'include')}`, `-I${nodeInclude}`];
 const defines = ['-DNODE_GYP_MODULE_NAME=recur_onednn', '-DNAPI_VERSION=8', ...(libmvec ? ['-DRO_LIBMVEC=1'] : [])];
 
-function run(cmd, args) {
-  const r = spawnSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
-  if (r.status !== 0) {
-    const out = `${r.stdout || ''}${r.stderr || ''}${r.error ? String(r.error) : ''}`.trim();
-    console.error(out);
-    writeStatus({ built: false, reason: `compiling the addon failed: ${cmd} ${args.join(' ')}\n${out.slice(0, 4000)}`, ...config });
-    console.log(`[@recur/backend-onednn] native addon not built: the compiler failed (see above and ${statusPath}).`);
-    process.exit(requireBuild ? 1 : 0);
-  }
-}
+const run = (cmd, args) => build.run(cmd, args, config);
 
 const t0 = Date.now();
 const objects = [];
 for (const src of sources) {
-  const obj = join(objDir, src.replace('.cc', '.o'));
+  const obj = join(build.objDir, src.replace('.cc', '.o'));
   run(cxx, ['-c', '-O3', '-std=c++17', '-fPIC', '-fopenmp', '-fno-math-errno', '-fvisibility=hidden', '-Wall', ...defines, ...includes, join(nativeDir, src), '-o', obj]);
   objects.push(obj);
 }
 const darwin = process.platform === 'darwin';
-run(cxx, ['-shared', '-fopenmp', '-o', addonPath, ...objects, '-L', libDir, '-ldnnl', `-Wl,-rpath,${libDir}`, ...(darwin ? ['-undefined', 'dynamic_lookup'] : [...(libmvec ? ['-lmvec'] : []), '-lm', '-lpthread'])]);
-writeStatus({ built: true, ...config, seconds: (Date.now() - t0) / 1000 });
-console.log(`[@recur/backend-onednn] built ${addonPath} in ${((Date.now() - t0) / 1000).toFixed(1)} s against oneDNN at ${prefix}`);
+run(cxx, ['-shared', '-fopenmp', '-o', build.addonPath, ...objects, '-L', libDir, '-ldnnl', `-Wl,-rpath,${libDir}`, ...(darwin ? ['-undefined', 'dynamic_lookup'] : [...(libmvec ? ['-lmvec'] : []), '-lm', '-lpthread'])]);
+build.finish(config, t0, `against oneDNN at ${prefix}`);

@@ -5,21 +5,18 @@
  * cases take a path of their own).
  */
 import {
+  GATE_COUNT,
   cellCacheMeta,
   checkCellCache,
   resolveCellShape,
   type CellBackwardParams,
   type CellForwardParams,
-  type CellKind,
-  type ResolvedCellShape,
   type Tensor,
 } from '@recur/backend';
 import type { KernelContext } from './context.js';
-import type { NativeCellShape } from './native.js';
+import { NATIVE_CELL_CODES, nativeCellShape } from '@recur/native';
 import { OnednnTensor, dataOf, optData, readOnlyDataOf, type PackedWeights, type TensorStore } from './onednn-tensor.js';
 
-const CELL_CODES: Readonly<Record<CellKind, number>> = { 'rnn-tanh': 0, 'rnn-relu': 1, lstm: 2, gru: 3 };
-const GATES: Readonly<Record<CellKind, number>> = { 'rnn-tanh': 1, 'rnn-relu': 1, lstm: 4, gru: 3 };
 
 /** Inference over at most this many steps takes the addon's own loop (native/short-forward.h). */
 const SHORT_FORWARD_MAX_T = 4;
@@ -43,9 +40,6 @@ function packOf(w: OnednnTensor, N: number, K: number): { pack: PackedWeights; s
   return { pack, stale: pack.version !== w.version };
 }
 
-function nativeShape(p: CellForwardParams | CellBackwardParams, r: ResolvedCellShape): NativeCellShape {
-  return { cell: CELL_CODES[p.cell], T: p.T, B: p.B, I: p.I, H: p.H, reverse: r.reverse, yStride: r.yStride, yOffset: r.yOffset, lengths: r.lengths };
-}
 
 // A streaming step is a few µs of native work, so the forward call passes its arguments
 // positionally, and the backward call's object literal writes every field in one order (no spreads),
@@ -62,7 +56,7 @@ export function cellForward(k: KernelContext, store: TensorStore, p: CellForward
   let cache: OnednnTensor | null = null;
   if (p.training) {
     // The cache: per group of equal lengths, dst_layer, dst_iter(, dst_iter_c) and oneDNN's workspace.
-    const shape = nativeShape(p, r);
+    const shape = nativeCellShape(p, r);
     const size = k.call(() => k.addon.cacheSize(k.ctx(), shape));
     cache = store.alloc([size], { elements: size });
     cache.cacheMeta = cellCacheMeta(p, r);
@@ -79,7 +73,7 @@ export function cellForward(k: KernelContext, store: TensorStore, p: CellForward
   const versionIh = (p.wIh as OnednnTensor).version;
   const versionHh = (p.wHh as OnednnTensor).version;
   if (!p.training && p.T <= SHORT_FORWARD_MAX_T && p.B <= PACKED_MAX_B && p.wIh !== p.wHh) {
-    const GH = GATES[p.cell] * p.H;
+    const GH = GATE_COUNT[p.cell] * p.H;
     const ih = packOf(p.wIh as OnednnTensor, GH, p.I);
     const hh = packOf(p.wHh as OnednnTensor, GH, p.H);
     packIh = ih.pack;
@@ -87,7 +81,7 @@ export function cellForward(k: KernelContext, store: TensorStore, p: CellForward
     repack = (ih.stale ? 1 : 0) | (hh.stale ? 2 : 0);
   }
   const dims = DIMS;
-  dims[0] = CELL_CODES[p.cell];
+  dims[0] = NATIVE_CELL_CODES[p.cell];
   dims[1] = p.T;
   dims[2] = p.B;
   dims[3] = p.I;
@@ -133,10 +127,9 @@ export function cellForward(k: KernelContext, store: TensorStore, p: CellForward
 /** Backpropagation through time over the sequence `cellForward` ran (gradients accumulate). */
 export function cellBackward(k: KernelContext, p: CellBackwardParams): void {
   const r = resolveCellShape(p); // checked before this kernel (defineBackend)
-  const { cell, T, B, I, H } = p;
-  const lstm = cell === 'lstm';
+  const lstm = p.cell === 'lstm';
   checkCellCache(p.cache instanceof OnednnTensor ? p.cache.cacheMeta : null, p, r);
-  const shape = nativeShape(p, r);
+  const shape = nativeCellShape(p, r);
   const args = {
     cell: shape.cell,
     T: shape.T,

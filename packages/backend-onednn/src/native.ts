@@ -3,10 +3,7 @@
  * When the addon is absent, the reason recorded by the build (`build/addon-status.json`) becomes the
  * reason the `onednn` backend is unavailable.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { createAddonLoader, type AddonLoad as NativeAddonLoad, type NativeCellShape } from '@recur/native';
 
 /** An opaque native context (oneDNN engine, stream, primitive cache, thread count). */
 export type NativeContext = { readonly __brand: 'recur-onednn-context' };
@@ -24,19 +21,6 @@ export interface OnednnVersion {
   readonly threading: string;
   /** Processors available to this process. */
   readonly maxThreads: number;
-}
-
-/** Arguments of the native cell kernels (cell: 0 rnn-tanh, 1 rnn-relu, 2 lstm, 3 gru). */
-export interface NativeCellShape {
-  readonly cell: number;
-  readonly T: number;
-  readonly B: number;
-  readonly I: number;
-  readonly H: number;
-  readonly reverse: boolean;
-  readonly yStride: number;
-  readonly yOffset: number;
-  readonly lengths: Int32Array | null;
 }
 
 type F32 = Float32Array;
@@ -100,25 +84,8 @@ export interface NativeAddon {
 }
 
 /** The result of trying to load the addon. */
-export type AddonLoad = { readonly ok: true; readonly addon: NativeAddon; readonly path: string } | { readonly ok: false; readonly reason: string; readonly path: string };
+export type AddonLoad = NativeAddonLoad<NativeAddon>;
 
-/** Where the addon and the build status live (`RECUR_ONEDNN_ADDON` overrides the addon path). */
-export function addonPaths(): { addon: string; status: string } {
-  const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-  const addon = process.env.RECUR_ONEDNN_ADDON ? resolve(process.env.RECUR_ONEDNN_ADDON) : join(root, 'build', 'Release', 'recur_onednn.node');
-  return { addon, status: join(dirname(dirname(addon)), 'addon-status.json') };
-}
-
-/** The reason the build recorded for not building the addon, if any. */
-function recordedReason(statusPath: string): string | null {
-  if (!existsSync(statusPath)) return null;
-  try {
-    const status = JSON.parse(readFileSync(statusPath, 'utf8')) as { reason?: string };
-    return typeof status.reason === 'string' && status.reason.length > 0 ? status.reason : null;
-  } catch {
-    return null;
-  }
-}
 
 const REQUIRED: readonly (keyof NativeAddon)[] = ['version', 'create', 'destroy', 'gemm', 'cacheSize', 'cellForward', 'cellForwardBound', 'unbind', 'cellBackward', 'loss', 'optimizer'];
 
@@ -141,30 +108,18 @@ function withPassiveOpenmp<T>(load: () => T): T {
   }
 }
 
+const loader = createAddonLoader<NativeAddon>({
+  moduleUrl: import.meta.url,
+  file: 'recur_onednn.node',
+  envVar: 'RECUR_ONEDNN_ADDON',
+  required: REQUIRED,
+  buildHint: 'run `pnpm --filter @recur/backend-onednn build` on a machine with oneDNN (apt-get install libdnnl-dev) and a C++ compiler',
+  around: withPassiveOpenmp,
+});
+
+/** Where the addon and the build status live (`RECUR_ONEDNN_ADDON` overrides the addon path). */
+export const addonPaths = loader.paths;
 /** Try to load the addon at `addonPath` (never throws). */
-export function loadAddonFrom(addonPath: string, statusPath: string): AddonLoad {
-  if (!existsSync(addonPath)) {
-    const why = recordedReason(statusPath) ?? `${addonPath} does not exist; run \`pnpm --filter @recur/backend-onednn build\` on a machine with oneDNN (apt-get install libdnnl-dev) and a C++ compiler`;
-    return { ok: false, path: addonPath, reason: `the native addon is not built (${why})` };
-  }
-  try {
-    const addon = withPassiveOpenmp(() => createRequire(import.meta.url)(addonPath) as NativeAddon);
-    const missing = REQUIRED.filter((k) => typeof addon[k] !== 'function');
-    if (missing.length > 0) return { ok: false, path: addonPath, reason: `the native addon at ${addonPath} lacks ${missing.join(', ')}; rebuild it` };
-    return { ok: true, addon, path: addonPath };
-  } catch (e) {
-    const msg = e instanceof Error ? (e.message.split('\n')[0] ?? '') : String(e);
-    return { ok: false, path: addonPath, reason: `the native addon at ${addonPath} failed to load: ${msg}` };
-  }
-}
-
-let cached: AddonLoad | undefined;
-
+export const loadAddonFrom = loader.loadFrom;
 /** Load the addon once per process. */
-export function loadAddon(): AddonLoad {
-  if (cached === undefined) {
-    const { addon, status } = addonPaths();
-    cached = loadAddonFrom(addon, status);
-  }
-  return cached;
-}
+export const loadAddon = loader.load;

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { ModelFormatError } from './errors.js';
 import { expectFormatError } from './format-error.test-util.js';
 import { decodeSafetensors, encodeSafetensors } from './safetensors.js';
 import type { TensorDict } from './tensor-dict.js';
