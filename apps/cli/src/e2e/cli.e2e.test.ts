@@ -7,7 +7,7 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI_ROOT, ensureBuilt, recur, recurAsync, syntheticCsv } from './harness.js';
+import { CLI_ROOT, ensureBuilt, expectOneLineError, recur, recurAsync, syntheticCsv } from './harness.js';
 
 const FIXTURES = join(CLI_ROOT, 'src', '__fixtures__');
 let work: string;
@@ -24,15 +24,6 @@ afterAll(() => {
   rmSync(work, { recursive: true, force: true });
 });
 
-/** A user error: exit code 1 and exactly one line on stderr, no stack trace. */
-function expectOneLineError(r: { code: number | null; stderr: string }, pattern: RegExp): void {
-  expect(r.code, r.stderr).toBe(1);
-  const lines = r.stderr.trim().split('\n');
-  expect(lines, r.stderr).toHaveLength(1);
-  expect(lines[0]).toMatch(/^recur: /);
-  expect(lines[0]).toMatch(pattern);
-  expect(r.stderr).not.toMatch(/\n\s+at /);
-}
 
 const TINY = ['--lookback', '14', '--horizon', '3', '--hidden', '8', '--epochs', '4', '--batch-size', '16', '--seasonal-period', '7'];
 

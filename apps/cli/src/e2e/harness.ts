@@ -6,6 +6,7 @@ import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_pr
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
 
 /** apps/cli */
 export const CLI_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -84,4 +85,15 @@ export function syntheticCsv(rows: number, options: { nanAt?: number } = {}): st
     lines.push(`${date},${t === options.nanAt ? 'NaN' : value.toFixed(4)},${temp.toFixed(3)},${t % 2 ? 'odd' : 'even'}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** A user error: exit code 1 and exactly one line on stderr, starting "recur: ", no stack trace. */
+export function expectOneLineError(r: { code: number | null; stderr: string }, pattern: RegExp): void {
+  expect(r.code, r.stderr).toBe(1);
+  const lines = r.stderr.trim().split('\n');
+  expect(lines, r.stderr).toHaveLength(1);
+  expect(lines[0]).toMatch(/^recur: /);
+  expect(lines[0]).not.toMatch(/internal error/);
+  expect(lines[0]).toMatch(pattern);
+  expect(r.stderr).not.toMatch(/\n\s+at /);
 }

@@ -10,7 +10,7 @@ import { gzipSync } from 'node:zlib';
 import { createCpuBackend } from '@recur/backend-cpu';
 import { createModel, decodeSafetensors, encodeCheckpoint, encodeSafetensors, fit, type Checkpoint } from '@recur/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, recur, syntheticCsv } from './harness.js';
+import { ensureBuilt, expectOneLineError, recur, syntheticCsv } from './harness.js';
 
 let work: string;
 let csv: string;
@@ -22,16 +22,6 @@ const TINY = ['--lookback', '8', '--horizon', '2', '--hidden', '4', '--epochs', 
 /** Every case must end well within this (a hang would otherwise only stop at the harness's 120 s). */
 const QUICK_MS = 20_000;
 
-/** A user error: exit code 1 and exactly one line on stderr, no stack trace. */
-function expectOneLineError(r: { code: number | null; stderr: string }, pattern: RegExp): void {
-  expect(r.code, r.stderr).toBe(1);
-  const lines = r.stderr.trim().split('\n');
-  expect(lines, r.stderr).toHaveLength(1);
-  expect(lines[0]).toMatch(/^recur: /);
-  expect(lines[0]).not.toMatch(/internal error/);
-  expect(lines[0]).toMatch(pattern);
-  expect(r.stderr).not.toMatch(/\n\s+at /);
-}
 
 /** A copy of the trained model with config.json edited by `edit`. */
 function editedModel(name: string, edit: (j: { config: Record<string, unknown>; extra: { pipeline: Record<string, unknown> & { scaler: Record<string, unknown> } } }) => void): string {

@@ -9,6 +9,7 @@ import bilstm from './__fixtures__/stacked-bidirectional-lstm-head-lengths.json'
 import type { Batch } from './batch.js';
 import type { ModelConfigInput } from './config.js';
 import { createModel, type StateDict } from './model.js';
+import { expectCloseTo } from '../close.test-util.js';
 
 interface Fixture {
   name: string;
@@ -25,12 +26,7 @@ interface Fixture {
 
 function close(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string, precision: 'float32' | 'float64'): void {
   const { rtol, atol } = toleranceFor(precision);
-  expect(actual.length, what).toBe(expected.length);
-  for (let i = 0; i < expected.length; i++) {
-    const a = actual[i] as number;
-    const e = expected[i] as number;
-    if (!(Math.abs(a - e) <= atol + rtol * Math.abs(e))) throw new Error(`${what}[${i}]: ${a} vs PyTorch ${e}`);
-  }
+  expectCloseTo(actual, expected, rtol, atol, what);
 }
 
 describe('whole models against PyTorch float64 (nn.LSTM/GRU/RNN + nn.Linear + nn.Embedding, packed sequences)', () => {

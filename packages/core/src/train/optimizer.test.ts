@@ -6,17 +6,10 @@ import fixture from './__fixtures__/training.json';
 import { Optimizer, type OptimizerConfig } from './optimizer.js';
 import { trainStep } from './train-step.js';
 import type { LossConfig } from './losses.js';
+import { expectCloseTo } from '../close.test-util.js';
 
 type Run = (typeof fixture.runs)[number];
 
-function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, rtol: number, atol: number, what: string): void {
-  expect(actual.length, what).toBe(expected.length);
-  for (let i = 0; i < expected.length; i++) {
-    const a = actual[i] as number;
-    const e = expected[i] as number;
-    if (!(Math.abs(a - e) <= atol + rtol * Math.abs(e))) throw new Error(`${what}[${i}]: ${a} vs PyTorch ${e}`);
-  }
-}
 
 describe('optimizers, losses and clipping against PyTorch float64 trajectories', () => {
   for (const run of fixture.runs as Run[]) {
@@ -29,11 +22,11 @@ describe('optimizers, losses and clipping against PyTorch float64 trajectories',
       for (let s = 0; s < fixture.batches.length; s++) {
         const b = fixture.batches[s] as { inputs: number[]; targets: number[] };
         const r = await trainStep(model, opt, { inputs: b.inputs, targets: b.targets, T: fixture.T, B: fixture.B }, { loss, clipNorm: run.clipNorm, clipValue: run.clipValue });
-        expectClose([r.loss], [run.losses[s] as number], 1e-9, 1e-12, `${run.name} loss@${s}`);
-        expectClose([r.gradNorm], [run.gradNorms[s] as number], 1e-9, 1e-12, `${run.name} gradNorm@${s}`);
+        expectCloseTo([r.loss], [run.losses[s] as number], 1e-9, 1e-12, `${run.name} loss@${s}`);
+        expectCloseTo([r.gradNorm], [run.gradNorms[s] as number], 1e-9, 1e-12, `${run.name} gradNorm@${s}`);
       }
       const w = await model.parameterValues();
-      for (const [k, v] of Object.entries(run.finalWeights)) expectClose(w[k]?.data as Float64Array, v, 1e-8, 1e-10, `${run.name} ${k}`);
+      for (const [k, v] of Object.entries(run.finalWeights)) expectCloseTo(w[k]?.data as Float64Array, v, 1e-8, 1e-10, `${run.name} ${k}`);
       expect(opt.stepCount).toBe(3);
     });
   }
