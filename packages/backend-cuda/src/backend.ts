@@ -16,7 +16,6 @@ import { CUDA_CAPABILITIES } from './capabilities.js';
 import type { KernelContext } from './context.js';
 import { BackendDestroyedError, driverReason, mapNativeError } from './cuda-errors.js';
 import { TensorStore, ptrOf, type CudaTensor } from './cuda-tensor.js';
-import * as ew from './elementwise.js';
 import { CUDA_KERNELS } from './kernels.js';
 import { loadAddon, type NativeAddon, type NativeContext, type NativeInfo } from './native.js';
 
@@ -107,7 +106,7 @@ export async function createCudaBackend(options: CudaBackendOptions = {}): Promi
   // A first kernel and read: catches a GPU the addon has no kernels for (cudaErrorNoKernelImageForDevice).
   try {
     const probe = store.alloc([1]);
-    ew.fill(k, probe, 1);
+    CUDA_KERNELS.fill(k, probe, 1);
     await addon.read(ctxHandle, probe.ptr, 0, 1);
     store.dispose(probe);
   } catch (e) {

@@ -4,10 +4,10 @@
  * argument checks of @recur/backend before each one and refuses them after `destroy()`.
  */
 import { checkGemm, type GemmParams, type KernelTable } from '@recur/backend';
+import { nativeElementwiseKernels } from '@recur/native';
 import { cellBackward, cellForward } from './cells.js';
 import type { KernelContext } from './context.js';
 import { optPtr, ptrOf } from './cuda-tensor.js';
-import * as ew from './elementwise.js';
 import { loss, optimizerStep } from './training.js';
 
 /** C = alpha·op(A)·op(B) + beta·C (+ bias) on cuBLAS, queued on the backend's stream. */
@@ -22,7 +22,8 @@ function gemm(k: KernelContext, p: GemmParams): void {
 
 /** Every kernel of the contract on the GPU (cuBLAS and the addon's CUDA kernels). */
 export const CUDA_KERNELS: KernelTable<KernelContext> = {
-  ...ew, // copy, fill, axpy, scale, mul, clipByValue, sumSquares, sumRows, activation(Backward), softmax, gather, scatterAdd
+  // copy, fill, axpy, scale, mul, clipByValue, sumSquares, sumRows, activation(Backward), softmax, gather, scatterAdd
+  ...nativeElementwiseKernels<KernelContext>(),
   gemm,
   cellForward: (k, p) => cellForward(k, k.store, p),
   cellBackward,

@@ -332,8 +332,8 @@ BINDING(Gemm) {
 BINDING(Fill) {
   BODY({
     A.ctx();
-    float* x = A.f32(A.at(1), 0, "x");
-    fill(x, A.length(A.at(1)), static_cast<float>(A.num(A.at(2), "value")));
+    const int64_t n = A.i64(A.at(2), "n");
+    fill(A.f32(A.at(1), n, "x"), n, static_cast<float>(A.num(A.at(3), "value")));
     return undef(env);
   });
 }
@@ -355,8 +355,8 @@ BINDING(Copy2d) {
 BINDING(Axpy) {
   BODY({
     A.ctx();
-    const int64_t n = A.length(A.at(1));
-    axpy(A.f32(A.at(1), n, "y"), A.f32(A.at(2), n, "x"), n, static_cast<float>(A.num(A.at(3), "alpha")));
+    const int64_t n = A.i64(A.at(3), "n");
+    axpy(A.f32(A.at(1), n, "y"), A.f32(A.at(2), n, "x"), n, static_cast<float>(A.num(A.at(4), "alpha")));
     return undef(env);
   });
 }
@@ -364,8 +364,8 @@ BINDING(Axpy) {
 BINDING(Scale) {
   BODY({
     A.ctx();
-    const int64_t n = A.length(A.at(1));
-    scale(A.f32(A.at(1), n, "x"), n, static_cast<float>(A.num(A.at(2), "alpha")));
+    const int64_t n = A.i64(A.at(2), "n");
+    scale(A.f32(A.at(1), n, "x"), n, static_cast<float>(A.num(A.at(3), "alpha")));
     return undef(env);
   });
 }
@@ -373,7 +373,7 @@ BINDING(Scale) {
 BINDING(Mul) {
   BODY({
     A.ctx();
-    const int64_t n = A.length(A.at(1));
+    const int64_t n = A.i64(A.at(4), "n");
     mul(A.f32(A.at(1), n, "out"), A.f32(A.at(2), n, "a"), A.f32(A.at(3), n, "b"), n);
     return undef(env);
   });
@@ -382,8 +382,8 @@ BINDING(Mul) {
 BINDING(Clip) {
   BODY({
     A.ctx();
-    const int64_t n = A.length(A.at(1));
-    clip(A.f32(A.at(1), n, "x"), n, static_cast<float>(A.num(A.at(2), "limit")));
+    const int64_t n = A.i64(A.at(2), "n");
+    clip(A.f32(A.at(1), n, "x"), n, static_cast<float>(A.num(A.at(3), "limit")));
     return undef(env);
   });
 }
@@ -391,9 +391,9 @@ BINDING(Clip) {
 BINDING(SumSquares) {
   BODY({
     A.ctx();
-    const int64_t n = A.length(A.at(1));
+    const int64_t n = A.i64(A.at(2), "n");
     const double s = sumSquares(A.f32(A.at(1), n, "x"), n);
-    A.f32(A.at(2), 1, "out")[0] = static_cast<float>(s);
+    A.f32(A.at(3), 1, "out")[0] = static_cast<float>(s);
     return undef(env);
   });
 }
@@ -411,7 +411,7 @@ BINDING(Activation) {
   BODY({
     A.ctx();
     const int op = static_cast<int>(A.i64(A.at(1), "op"));
-    const int64_t n = A.length(A.at(2));
+    const int64_t n = A.i64(A.at(4), "n");
     activation(op, A.f32(A.at(2), n, "x"), A.f32(A.at(3), n, "out"), n);
     return undef(env);
   });
@@ -421,7 +421,7 @@ BINDING(ActivationBackward) {
   BODY({
     A.ctx();
     const int op = static_cast<int>(A.i64(A.at(1), "op"));
-    const int64_t n = A.length(A.at(2));
+    const int64_t n = A.i64(A.at(5), "n");
     activationBackward(op, A.f32(A.at(2), n, "y"), A.f32(A.at(3), n, "dy"), A.f32(A.at(4), n, "dx"), n);
     return undef(env);
   });

@@ -5,9 +5,9 @@
  */
 import type { GemmParams, KernelTable } from '@recur/backend';
 import { checkGemm } from '@recur/backend';
+import { nativeElementwiseKernels } from '@recur/native';
 import { cellBackward, cellForward } from './cells.js';
 import type { KernelContext } from './context.js';
-import * as ew from './elementwise.js';
 import { dataOf } from './onednn-tensor.js';
 import { loss, optimizerStep } from './training.js';
 
@@ -36,7 +36,8 @@ function gemm(k: KernelContext, p: GemmParams): void {
 
 /** Every kernel of the contract on oneDNN and the addon's C++ loops. */
 export const ONEDNN_KERNELS: KernelTable<KernelContext> = {
-  ...ew, // copy, fill, axpy, scale, mul, clipByValue, sumSquares, sumRows, activation(Backward), softmax, gather, scatterAdd
+  // copy, fill, axpy, scale, mul, clipByValue, sumSquares, sumRows, activation(Backward), softmax, gather, scatterAdd
+  ...nativeElementwiseKernels<KernelContext>(),
   gemm,
   cellForward: (k, p) => cellForward(k, k.store, p),
   cellBackward,

@@ -32,16 +32,16 @@ export interface NativeAddon {
   destroy(ctx: NativeContext): void;
   planCount(ctx: NativeContext): number;
   gemm(ctx: NativeContext, p: { transA: boolean; transB: boolean; m: number; n: number; k: number; alpha: number; beta: number; a: F32; b: F32; c: F32; bias: F32 | null }): void;
-  fill(ctx: NativeContext, x: F32, value: number): void;
+  fill(ctx: NativeContext, x: F32, n: number, value: number): void;
   copy2d(ctx: NativeContext, src: F32, srcOffset: number, srcStride: number, dst: F32, dstOffset: number, dstStride: number, rows: number, cols: number, accumulate: boolean): void;
-  axpy(ctx: NativeContext, y: F32, x: F32, alpha: number): void;
-  scale(ctx: NativeContext, x: F32, alpha: number): void;
-  mul(ctx: NativeContext, out: F32, a: F32, b: F32): void;
-  clip(ctx: NativeContext, x: F32, limit: number): void;
-  sumSquares(ctx: NativeContext, x: F32, out: F32): void;
+  axpy(ctx: NativeContext, y: F32, x: F32, n: number, alpha: number): void;
+  scale(ctx: NativeContext, x: F32, n: number, alpha: number): void;
+  mul(ctx: NativeContext, out: F32, a: F32, b: F32, n: number): void;
+  clip(ctx: NativeContext, x: F32, n: number, limit: number): void;
+  sumSquares(ctx: NativeContext, x: F32, n: number, out: F32): void;
   sumRows(ctx: NativeContext, x: F32, rows: number, cols: number, out: F32, accumulate: boolean): void;
-  activation(ctx: NativeContext, op: number, x: F32, out: F32): void;
-  activationBackward(ctx: NativeContext, op: number, y: F32, dy: F32, dx: F32): void;
+  activation(ctx: NativeContext, op: number, x: F32, out: F32, n: number): void;
+  activationBackward(ctx: NativeContext, op: number, y: F32, dy: F32, dx: F32, n: number): void;
   softmax(ctx: NativeContext, x: F32, out: F32, rows: number, cols: number, invTemperature: number): void;
   loss(ctx: NativeContext, p: { kind: number; pred: F32; target: F32; weights: F32 | null; n: number; c: number; delta: number; loss: F32; grad: F32 | null }): void;
   optimizer(

@@ -54,7 +54,7 @@ describe.skipIf(!probeOnednn().available)('errors from the real addon', () => {
     const small = new Float32Array(3);
     expect(() => load.addon.gemm(ctx, { transA: false, transB: false, m: 4, n: 4, k: 4, alpha: 1, beta: 0, a: small, b: small, c: small, bias: null })).toThrow(/a has 3 elements, needs 16/);
     load.addon.destroy(ctx);
-    expect(() => load.addon.fill(ctx, small, 1)).toThrow(/destroyed/);
+    expect(() => load.addon.fill(ctx, small, small.length, 1)).toThrow(/destroyed/);
   });
 
   it('a host allocation that fails is OutOfMemoryError', async () => {
