@@ -147,6 +147,13 @@ const SMOKE = {
     symbol: 'loadDataset',
     body: `const s = await m.loadDataset('co2-concentration'); assert(s.length > 500, 'CO2 series loads from its npm package: ' + s.length);`,
   },
+  '@recur/native': {
+    symbol: 'loadAddon',
+    body: `const r = m.loadAddon({ addonPath: '/nonexistent/x.node', statusPath: '/nonexistent/s.json', required: ['f'], buildHint: 'build it' });
+      assert(!r.ok && /not built .*build it/.test(r.reason), 'a missing addon gives a reason: ' + r.reason);
+      assert(m.nativeCellShape({ cell: 'gru', T: 1, B: 1, I: 1, H: 2 }, { reverse: false, yStride: 2, yOffset: 0, lengths: null }).cell === 3, 'cell codes');
+      assert(typeof m.nativeElementwiseKernels().fill === 'function' && typeof m.AddonBuild === 'function', 'kernels and build steps');`,
+  },
   '@recur/eval': { symbol: 'mae', body: `assert(Math.abs(m.mae([1, 2, 3], [2, 2, 5]) - 1) < 1e-12, 'mae');` },
   '@recur/onnx': { symbol: 'importOnnx', body: `let refused = false; try { await m.importOnnx(new Uint8Array([1, 2, 3])); } catch (e) { refused = e.code === 'E_MODEL_FORMAT'; } assert(refused, 'non-ONNX bytes give a typed ModelFormatError');` },
   // ESM only (it imports vitest, which has no CJS build): CJS users load it with import().
