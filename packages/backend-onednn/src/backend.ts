@@ -96,6 +96,7 @@ export async function createOnednnBackend(options: OnednnBackendOptions = {}): P
     live: (t, what) => dataOf(t, what),
     exact: (t, what) => dataOf(t, what),
     call,
+    nativeError: (e) => mapNativeError(e, name),
     bindings: new StepBindings(),
   };
   // The fields beyond the contract: not kernels, so they guard against destroy() themselves.

@@ -26,20 +26,16 @@ const PACKED_MAX_B = 4;
 /**
  * The packed copy (native/packed-matvec.h: N rounded up to 16, times K floats, + 16 to align it) of weight tensor `w`
  * [N, K] for the streaming path, allocated on first use and kept on the tensor until it is disposed.
- * `stale` says the addon must (re)pack it: the tensor changed since (its version moved: any access
- * other than a forward pass's read of the weights counts as a change).
+ * The addon must (re)pack it when its `version` differs from the tensor's: the tensor changed since
+ * (any access other than a forward pass's read of the weights counts as a change).
  */
-function packOf(w: OnednnTensor, N: number, K: number): { pack: PackedWeights; stale: boolean } {
+function packOf(w: OnednnTensor, N: number, K: number): PackedWeights {
   w.packs ??= [];
-  let pack: PackedWeights | undefined;
-  for (const q of w.packs) if (q.N === N && q.K === K) pack = q;
-  if (!pack) {
-    pack = { N, K, data: new Float32Array(Math.ceil(N / 16) * 16 * K + 16), version: -1 };
-    w.packs.push(pack);
-  }
-  return { pack, stale: pack.version !== w.version };
+  for (const q of w.packs) if (q.N === N && q.K === K) return q;
+  const pack = { N, K, data: new Float32Array(Math.ceil(N / 16) * 16 * K + 16), version: -1 };
+  w.packs.push(pack);
+  return pack;
 }
-
 
 // A streaming step is a few µs of native work, so the forward call passes its arguments
 // positionally, and the backward call's object literal writes every field in one order (no spreads),
@@ -74,11 +70,9 @@ export function cellForward(k: KernelContext, store: TensorStore, p: CellForward
   const versionHh = (p.wHh as OnednnTensor).version;
   if (!p.training && p.T <= SHORT_FORWARD_MAX_T && p.B <= PACKED_MAX_B && p.wIh !== p.wHh) {
     const GH = GATE_COUNT[p.cell] * p.H;
-    const ih = packOf(p.wIh as OnednnTensor, GH, p.I);
-    const hh = packOf(p.wHh as OnednnTensor, GH, p.H);
-    packIh = ih.pack;
-    packHh = hh.pack;
-    repack = (ih.stale ? 1 : 0) | (hh.stale ? 2 : 0);
+    packIh = packOf(p.wIh as OnednnTensor, GH, p.I);
+    packHh = packOf(p.wHh as OnednnTensor, GH, p.H);
+    repack = (packIh.version !== versionIh ? 1 : 0) | (packHh.version !== versionHh ? 2 : 0);
   }
   const dims = DIMS;
   dims[0] = NATIVE_CELL_CODES[p.cell];
@@ -106,7 +100,12 @@ export function cellForward(k: KernelContext, store: TensorStore, p: CellForward
       // a stream calls again and again with the same buffers: bound in the addon (step-bindings.ts)
       const slot = lengths === null ? k.bindings.find(x, wIh, wHh, bIh, bHh, h0, c0, y, hN, cN, pi, ph) : -1;
       if (slot >= 0) {
-        k.call(() => k.addon.cellForwardBound(k.ctx(), dims, slot));
+        // (no closure for k.call here: this is every step of a stream)
+        try {
+          k.addon.cellForwardBound(k.ctx(), dims, slot);
+        } catch (e) {
+          throw k.nativeError(e);
+        }
       } else {
         const into = lengths === null ? k.bindings.spare() : -1;
         k.call(() => k.addon.cellForward(k.ctx(), dims, lengths, x, wIh, wHh, bIh, bHh, h0, c0, y, hN, cN, null, pi, ph, into));

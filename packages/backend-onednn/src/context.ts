@@ -23,6 +23,8 @@ export interface KernelContext {
   exact(t: Tensor, what: string, size: number, shape?: readonly number[]): Float32Array;
   /** Run a native call, mapping oneDNN errors to recur's typed errors. */
   call<T>(fn: () => T): T;
+  /** The typed recur error for what a native call threw (what {@link KernelContext.call} throws). */
+  nativeError(e: unknown): Error;
   /** The buffers the addon holds bound for streaming steps. */
   readonly bindings: StepBindings;
 }

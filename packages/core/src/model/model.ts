@@ -400,19 +400,30 @@ export class Model {
    * the previous call. Returns the output for this step [B, O]. Stepping through a sequence gives
    * the same outputs as {@link predict} on the whole sequence. Unidirectional models only.
    */
-  async step(x: ArrayLike<number>, batchSize = 1): Promise<FloatArray> {
-    if (this.stream && this.stream.B !== batchSize) {
-      throw new ShapeError('step batch size', [this.stream.B], [batchSize], 'Call resetState() before changing the batch size.');
-    }
-    StepStream.checkInput(this, x, batchSize);
-    const opened = !this.stream;
-    this.stream ??= StepStream.open(this.backend, this, batchSize);
+  step(x: ArrayLike<number>, batchSize = 1): Promise<FloatArray> {
+    // Not an async function: a stream runs thousands of steps, and each async frame and await
+    // allocates (about 0.4 KB per step together), which fills V8's nursery sooner. Every error is
+    // still a rejection, never a synchronous throw; a failed first step closes the stream it opened.
+    let opened = false;
     try {
-      return await this.stream.step(this.backend, this, x);
+      if (this.stream && this.stream.B !== batchSize) {
+        throw new ShapeError('step batch size', [this.stream.B], [batchSize], 'Call resetState() before changing the batch size.');
+      }
+      StepStream.checkInput(this, x, batchSize);
+      opened = !this.stream;
+      this.stream ??= StepStream.open(this.backend, this, batchSize);
+      const out = this.stream.step(this.backend, this, x);
+      return opened ? out.catch((e: unknown) => this.closeFailedStream(e)) : out;
     } catch (e) {
       if (opened) this.disposeStream();
-      throw e;
+      return Promise.reject(e);
     }
+  }
+
+  /** A first step failed: close the stream it opened and pass the error on. */
+  private closeFailedStream(e: unknown): never {
+    this.disposeStream();
+    throw e;
   }
 
   /** The carried streaming state on the host, or null before the first {@link step}. */

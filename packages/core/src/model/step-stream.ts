@@ -71,8 +71,12 @@ export class StepStream {
     }
   }
 
-  /** Run one step from `x` with the carried state; returns the output [B, O] (or [B, H] without a head). */
-  async step(backend: Backend, model: StreamedModel, x: ArrayLike<number>): Promise<FloatArray> {
+  /**
+   * Run one step from `x` with the carried state; returns the output [B, O] (or [B, H] without a
+   * head). Bad input and kernel errors throw synchronously (Model.step turns them into rejections);
+   * only the read is asynchronous.
+   */
+  step(backend: Backend, model: StreamedModel, x: ArrayLike<number>): Promise<FloatArray> {
     // Non-finite inputs are not rejected (as in forwardPass); they propagate into the output.
     if (model.embedding && this.indices) {
       model.embedding.checkIndices(this.indices, x);
@@ -82,7 +86,7 @@ export class StepStream {
     }
     const y = this.rnn.step(this.x); // [B, H]; the state is carried from here on
     const out = model.head ? model.head.forwardInto(backend, y, this.B, this.headY as Tensor, this.headZ) : y;
-    return await backend.read(out);
+    return backend.read(out);
   }
 
   /** Free the stream's buffers on `backend`. */
