@@ -25,7 +25,7 @@ import { createTfjsLayersPeer } from './peers/tfjs-layers.js';
 import type { Contender, Unavailable } from './peers/types.js';
 import { recurContenders } from './recur.js';
 import { gflopsOf, isUnstable, markdown, ratios, type BenchReport, type ResultRow } from './report.js';
-import { WORKLOADS, planFor } from './workloads.js';
+import { WORKLOADS, planFor, streamWarmup } from './workloads.js';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -104,7 +104,7 @@ async function main(): Promise<void> {
     date: new Date().toISOString(),
     mode: smoke ? 'smoke' : 'full',
     machine: { node: process.version, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', platform: `${process.platform}-${process.arch}`, loadStart, loadEnd },
-    plan: { ...plan, streamWarmup: planFor({ kind: 'infer-stream' }, plan).warmup },
+    plan: { ...plan, streamWarmup: streamWarmup(plan) },
     workloads,
     rows,
     ratios: ratios(rows),

@@ -1,4 +1,4 @@
-import { GATE_COUNT } from '@recur/backend';
+import { GATE_COUNT, mulberry32 } from '@recur/backend';
 import type { RunPlan } from './measure.js';
 
 /**
@@ -80,22 +80,20 @@ export const STREAM_STEPS_PER_SAMPLE = 200;
  */
 export const STREAM_WARMUP_SAMPLES = 25;
 
-/** The plan for one workload: streaming workloads warm up for {@link STREAM_WARMUP_SAMPLES}. */
+/** Warm-up samples of a streaming workload under `plan` (none in smoke mode, which warms up nothing). */
+export function streamWarmup(plan: RunPlan): number {
+  return plan.warmup === 0 ? 0 : Math.max(plan.warmup, STREAM_WARMUP_SAMPLES);
+}
+
+/** The plan for one workload: streaming workloads warm up for {@link streamWarmup} samples. */
 export function planFor(w: Pick<Workload, 'kind'>, plan: RunPlan): RunPlan {
-  if (w.kind !== 'infer-stream' || plan.warmup === 0) return plan;
-  return { ...plan, warmup: Math.max(plan.warmup, STREAM_WARMUP_SAMPLES) };
+  return w.kind === 'infer-stream' ? { ...plan, warmup: streamWarmup(plan) } : plan;
 }
 
 /** Deterministic pseudo-random data for the workloads (mulberry32). */
 export function randomData(n: number, seed: number, scale = 1): Float32Array {
-  let a = seed >>> 0;
+  const next = mulberry32(seed);
   const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = ((((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1) * scale;
-  }
+  for (let i = 0; i < n; i++) out[i] = (next() * 2 - 1) * scale;
   return out;
 }

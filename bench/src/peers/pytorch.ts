@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { benchFile, repoRoot } from '../paths.js';
 import type { RunPlan, Timing } from '../measure.js';
-import { STREAM_STEPS_PER_SAMPLE, planFor, type Workload } from '../workloads.js';
+import { STREAM_STEPS_PER_SAMPLE, streamWarmup, type Workload } from '../workloads.js';
 import type { Contender } from './types.js';
 
 const script = benchFile('python', 'torch_peer.py');
@@ -59,7 +59,7 @@ export function createPytorchPeer(workloads: readonly Workload[], plan: RunPlan,
   const runAll = () => {
     if (results) return results;
     const r = spawnSync(found.python, [script], {
-      input: JSON.stringify({ workloads: workloads.filter((w) => !w.sweep), warmup: plan.warmup, streamWarmup: planFor({ kind: 'infer-stream' }, plan).warmup, iterations: plan.iterations, streamSteps: STREAM_STEPS_PER_SAMPLE, threads: threads ?? null }),
+      input: JSON.stringify({ workloads: workloads.filter((w) => !w.sweep), warmup: plan.warmup, streamWarmup: streamWarmup(plan), iterations: plan.iterations, streamSteps: STREAM_STEPS_PER_SAMPLE, threads: threads ?? null }),
       encoding: 'utf8',
       maxBuffer: 16 * 2 ** 20,
     });

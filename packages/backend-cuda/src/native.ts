@@ -91,7 +91,6 @@ export interface NativeAddon {
 /** The result of trying to load the addon. */
 export type AddonLoad = NativeAddonLoad<NativeAddon>;
 
-
 const REQUIRED: readonly (keyof NativeAddon)[] = ['probe', 'create', 'destroy', 'alloc', 'free', 'read', 'sync', 'gemm', 'cellForward', 'cellBackward'];
 
 const loader = createAddonLoader<NativeAddon>({

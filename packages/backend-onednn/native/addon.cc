@@ -52,6 +52,9 @@ namespace {
 /** The buffers of a streaming forward call, in argument order (see CellForward). */
 enum StepBuffer { kX, kWih, kWhh, kBih, kBhh, kH0, kC0, kY, kHN, kCN, kPackIh, kPackHh, kStepBuffers };
 
+/** Their names, for error messages. */
+constexpr const char* kStepNames[kStepBuffers] = {"x", "wIh", "wHh", "bIh", "bHh", "h0", "c0", "y", "hN", "cN", "packIh", "packHh"};
+
 /**
  * The buffers of the last streaming call made with `bind` (see CellForward), for cellForwardBound:
  * their data pointers and lengths, and a reference to each array, so none is collected (and its
@@ -563,10 +566,9 @@ CellShape forwardShape(const Args& A, napi_value dims, int* repack) {
  * Check the streaming buffers against the shape (the sizes each needs; which may be absent) and run
  * the forward pass on them. `packed`: packIh / packHh are used (short inference only).
  */
-void forwardOn(Context& c, const CellShape& s, const float* const* p, const int64_t* n, bool packed, int repack, float* cache, int64_t cacheLen) {
+void forwardOn(Context& c, const CellShape& s, float* const* p, const int64_t* n, bool packed, int repack, float* cache, int64_t cacheLen) {
   const int64_t G = gatesOfCell(s.cell), T = s.T, B = s.B, I = s.I, H = s.H;
   const bool lstm = s.cell == Lstm;
-  static const char* const names[kStepBuffers] = {"x", "wIh", "wHh", "bIh", "bHh", "h0", "c0", "y", "hN", "cN", "packIh", "packHh"};
   const int64_t need[kStepBuffers] = {T * B * I, G * H * I, G * H * H, G * H, G * H, B * H, B * H, T * B * s.yStride, B * H, B * H, packedSize(G * H, I), packedSize(G * H, H)};
   // optional: biases, initial states, and (inference) the packed copies
   const bool optional[kStepBuffers] = {false, false, false, true, true, true, true, false, false, !lstm, true, true};
@@ -574,10 +576,10 @@ void forwardOn(Context& c, const CellShape& s, const float* const* p, const int6
   for (int i = 0; i < kStepBuffers; i++) {
     if (!used[i]) continue;
     if (!p[i]) {
-      if (!optional[i]) bad(std::string(names[i]) + " is required");
+      if (!optional[i]) bad(std::string(kStepNames[i]) + " is required");
       continue;
     }
-    if (n[i] < need[i]) bad(std::string(names[i]) + " has " + std::to_string(n[i]) + " elements, needs " + std::to_string(need[i]));
+    if (n[i] < need[i]) bad(std::string(kStepNames[i]) + " has " + std::to_string(n[i]) + " elements, needs " + std::to_string(need[i]));
   }
   ForwardArgs a{};
   a.x = p[kX];
@@ -587,14 +589,14 @@ void forwardOn(Context& c, const CellShape& s, const float* const* p, const int6
   a.bHh = p[kBhh];
   a.h0 = p[kH0];
   a.c0 = lstm ? p[kC0] : nullptr;
-  a.y = const_cast<float*>(p[kY]);
-  a.hN = const_cast<float*>(p[kHN]);
-  a.cN = lstm ? const_cast<float*>(p[kCN]) : nullptr;
+  a.y = p[kY];
+  a.hN = p[kHN];
+  a.cN = lstm ? p[kCN] : nullptr;
   a.cache = cache;
   a.cacheLen = cacheLen;
   if (packed && !cache) {
-    a.packIh = const_cast<float*>(p[kPackIh]);
-    a.packHh = const_cast<float*>(p[kPackHh]);
+    a.packIh = p[kPackIh];
+    a.packHh = p[kPackHh];
     a.repack = repack;
   }
   c.rnn->forward(s, a, c.threads);
@@ -627,7 +629,7 @@ BINDING(CellForward) {
     float* p[kStepBuffers] = {};
     int64_t n[kStepBuffers] = {};
     const size_t have = A.argc > 15 ? kStepBuffers : kPackIh;  // the packs are the optional last two
-    for (size_t i = 0; i < have; i++) p[i] = A.f32n(A.at(kStepArg[i]), &n[i], "a buffer");
+    for (size_t i = 0; i < have; i++) p[i] = A.f32n(A.at(kStepArg[i]), &n[i], kStepNames[i]);
     napi_value cache = A.at(13);
     float* cacheData = A.f32(cache, 0, "cache", true);
     const bool packed = A.argc > 15 && !cacheData;

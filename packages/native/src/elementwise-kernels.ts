@@ -172,7 +172,7 @@ function scatterAdd(k: K, p: ScatterAddParams): void {
  * fill, axpy, scale, mul, clipByValue, sumSquares, sumRows, activation, activationBackward, softmax,
  * gather and scatterAdd, for a backend whose context is a {@link NativeKernelContext}.
  */
-export function nativeElementwiseKernels<C extends NativeKernelContext<Buf, Ctx>, Buf = unknown, Ctx = unknown>(): {
+export function nativeElementwiseKernels<C extends K>(): {
   copy(k: C, p: CopyParams): void;
   fill(k: C, t: Tensor, value: number): void;
   axpy(k: C, y: Tensor, x: Tensor, alpha: number): void;
